@@ -1,0 +1,67 @@
+import Foundation
+import Vapor
+
+/// Cross-site request forgery protection for every form: a random token in an HttpOnly cookie
+/// (`__Host-` prefixed on https, so no other site or subdomain can plant it) that every
+/// state-changing request must echo in its `_csrf` field or `X-CSRF-Token` header.
+/// SameSite=Lax on the cookie is a second fence. A new token comes with every login and logout.
+struct CSRFMiddleware: AsyncMiddleware {
+    static let field = "_csrf"
+    let secure: Bool
+    let maxBodySize: ByteCount
+
+    var cookieName: String { Self.cookieName(secure: secure) }
+    static func cookieName(secure: Bool) -> String { secure ? "__Host-cpmg_csrf" : "cpmg_csrf" }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let existing = request.cookies[cookieName]?.string.nonEmpty
+        if [.POST, .PUT, .PATCH, .DELETE].contains(request.method) {
+            let sent = try await submittedToken(request)
+            guard let existing, let sent, Secret.equal(existing, sent) else {
+                throw Abort(.forbidden, reason: "error.csrf")
+            }
+        }
+        let token = existing ?? Secret.make()
+        request.storage[CSRFTokenKey.self] = token
+        let response = try await next.respond(to: request)
+        if let rotated = request.storage[CSRFRotateKey.self] {
+            response.cookies[cookieName] = cookie(rotated)
+        } else if existing == nil {
+            response.cookies[cookieName] = cookie(token)
+        }
+        return response
+    }
+
+    private func cookie(_ token: String) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: token, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    private func submittedToken(_ request: Request) async throws -> String? {
+        if let header = request.headers.first(name: "X-CSRF-Token") { return header }
+        // The body has to be read before the route runs so the token can be checked first.
+        if request.body.data == nil {
+            _ = try await request.body.collect(max: maxBodySize.value).get()
+        }
+        guard request.body.data != nil, request.headers.contentType != nil else { return nil }
+        return try? request.content.get(String.self, at: Self.field)
+    }
+}
+
+enum CSRFTokenKey: StorageKey { typealias Value = String }
+enum CSRFRotateKey: StorageKey { typealias Value = String }
+
+extension Request {
+    /// The token every form on this page must carry.
+    public var csrfToken: String { storage[CSRFTokenKey.self] ?? "" }
+
+    /// Replaces the token (at login and logout); pages rendered afterwards use the new one.
+    public func rotateCSRFToken() {
+        let token = Secret.make()
+        storage[CSRFRotateKey.self] = token
+        storage[CSRFTokenKey.self] = token
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,85 @@
+import Fluent
+import Vapor
+
+/// `/join`: request membership, confirm the address.
+struct MembershipController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.join.route, use: form)
+        routes.post(SiteURL.join.route, use: submit)
+        routes.get(SiteURL.joinSent.route, use: sent)
+        routes.get(SiteURL.joinConfirm(token: nil).route, use: confirm)
+        routes.get(SiteURL.joinConfirmed.route, use: confirmed)
+    }
+
+    func form(req: Request) async throws -> Response {
+        if req.viewer.isSignedIn { return req.redirect(to: .account) }
+        return try await render(req, JoinPage.Model(countries: countryOptions(req)))
+    }
+
+    func submit(req: Request) async throws -> Response {
+        let input = try FormInput.read(req)
+        let countries = try await countryOptions(req)
+        var (request, errors) = Membership.read(input, countryCodes: Set(countries.map(\.code)))
+        if errors.isEmpty, let taken = try await Membership.submit(
+            request, language: req.language, app: req.application, db: req.db, now: req.now, address: req.clientAddress
+        ) {
+            errors = taken
+        }
+        guard errors.isEmpty else {
+            request.password = ""
+            return try await render(req, JoinPage.Model(values: request, errors: errors, countries: countries), status: .unprocessableEntity)
+        }
+        return req.redirect(to: .joinSent)
+    }
+
+    func sent(req: Request) async throws -> Response {
+        let t = req.t
+        return req.page(title: t("join.sent.title")) { _ in
+            MessagePage.view(.init(title: t("join.sent.title"), paragraphs: [t("join.sent.body"), t("join.sent.spam")]))
+        }
+    }
+
+    func confirm(req: Request) async throws -> Response {
+        let token = req.query[String.self, at: "token"] ?? ""
+        switch try await Membership.validToken(token, purpose: .confirmEmail, db: req.db, now: req.now) {
+        case .success(let record):
+            try await Membership.confirm(record, app: req.application, db: req.db, now: req.now)
+            return req.redirect(to: .joinConfirmed)
+        case .failure(let problem):
+            return linkProblem(req, problem)
+        }
+    }
+
+    func confirmed(req: Request) async throws -> Response {
+        let t = req.t
+        return req.page(title: t("join.confirmed.title")) { _ in
+            MessagePage.view(.init(title: t("join.confirmed.title"), paragraphs: [t("join.confirmed.body")]))
+        }
+    }
+
+    private func render(_ req: Request, _ model: JoinPage.Model, status: HTTPResponseStatus = .ok) async throws -> Response {
+        req.page(status, title: req.t("join.title"), description: req.t("join.intro")) { JoinPage.view(model, $0) }
+    }
+
+    private func countryOptions(_ req: Request) async throws -> [(code: String, name: String)] {
+        let language = req.language
+        return try await Country.query(on: req.db).all()
+            .map { ($0.iso2.lowercased(), $0.localizedName(language)) }
+            .sorted { $0.1.localizedCompare($1.1) == .orderedAscending }
+    }
+}
+
+/// The page for a mailed link that is unknown, used or expired: 410 Gone for the last two.
+func linkProblem(_ req: Request, _ problem: Membership.TokenProblem) -> Response {
+    let t = req.t
+    let key: String
+    let status: HTTPResponseStatus
+    switch problem {
+    case .unknown: (key, status) = ("link.unknown", .notFound)
+    case .used: (key, status) = ("link.used", .gone)
+    case .expired: (key, status) = ("link.expired", .gone)
+    }
+    return req.page(status, title: t("link.title")) { _ in
+        MessagePage.view(.init(title: t("link.title"), paragraphs: [t(key)], link: (.home, t("error.home"))))
+    }
+}

@@ -1,0 +1,124 @@
+import Fluent
+import Foundation
+import Plot
+
+/// The home page: the platform's purpose, its networks, countries and themes.
+enum HomeIndex {
+    struct CountryItem: Equatable {
+        var iso2: String
+        var name: String
+        var flag: String
+        var cmcParticipant: Bool
+    }
+
+    struct CountryGroup: Equatable {
+        var titleKey: String
+        var countries: [CountryItem]
+    }
+
+    struct Model {
+        var networks: [(name: String, summary: String)]
+        var themes: [String]
+        var groups: [CountryGroup]
+        var countryCount: Int
+    }
+
+    static func query(db: any Database, language: Language, t: Localizer) async throws -> Model {
+        let countries = try await Country.query(on: db).all()
+        let networks = try await Network.query(on: db).sort(\.$name).all()
+        let themes = try await Theme.query(on: db).all()
+        func items(_ list: [Country]) -> [CountryItem] {
+            list.map { CountryItem(iso2: $0.iso2, name: $0.localizedName(language), flag: flag($0.iso2), cmcParticipant: $0.cmcParticipant) }
+                .sorted { $0.name.localizedCompare($1.name) == .orderedAscending }
+        }
+        let groups: [(String, (Country) -> Bool)] = [
+            ("countries.sovereign", { $0.status == .sovereign }),
+            ("countries.uk", { $0.sovereignState == "United Kingdom" }),
+            ("countries.nl", { $0.sovereignState?.hasPrefix("Kingdom of the Netherlands") == true }),
+            ("countries.fr", { $0.sovereignState == "France" }),
+            ("countries.us", { $0.sovereignState == "United States" }),
+        ]
+        var placed = Set<String>()
+        var result: [CountryGroup] = groups.map { key, belongs in
+            let members = countries.filter(belongs)
+            placed.formUnion(members.map(\.iso2))
+            return CountryGroup(titleKey: key, countries: items(members))
+        }
+        let rest = countries.filter { !placed.contains($0.iso2) }
+        if !rest.isEmpty { result.append(CountryGroup(titleKey: "countries.other", countries: items(rest))) }
+        return Model(
+            networks: networks.map { (t("network.\($0.slug)"), t("network.\($0.slug).summary")) },
+            themes: themes.map { t("theme.\($0.slug)") }.sorted { $0.localizedCompare($1) == .orderedAscending },
+            groups: result.filter { !$0.countries.isEmpty },
+            countryCount: countries.count
+        )
+    }
+
+    /// The flag as regional indicator symbols: drawn by the reader's system, nothing to download.
+    static func flag(_ iso2: String) -> String {
+        String(String.UnicodeScalarView(iso2.uppercased().unicodeScalars.compactMap {
+            Unicode.Scalar(0x1F1E6 + $0.value - 65)
+        }))
+    }
+
+    static func view(_ model: Model, _ context: PageContext) -> Node<HTML.BodyContext> {
+        let t = context.t
+        return .group(
+            .section(
+                .class("hero"),
+                .h1(.text(t("home.title"))),
+                .p(.class("lead"), .text(t("home.lead"))),
+                .if(!context.viewer.isSignedIn, .p(
+                    .link(.join, .class("button primary"), .text(t("nav.join"))),
+                    .text(" "),
+                    .link(.login(returnTo: nil), .class("button"), .text(t("nav.login")))
+                ))
+            ),
+            .section(
+                .attr("aria-labelledby", "what"),
+                .h2(.id("what"), .text(t("home.what"))),
+                .ul(
+                    .class("cards"),
+                    .forEach(["repository", "countries", "events", "statistics", "networks", "forum"]) { part in
+                        .li(.h3(.text(t("home.part.\(part)"))), .p(.text(t("home.part.\(part).text"))))
+                    }
+                )
+            ),
+            .section(
+                .attr("aria-labelledby", "networks"),
+                .h2(.id("networks"), .text(t("home.networks"))),
+                .ul(
+                    .class("cards"),
+                    .forEach(model.networks) { network in
+                        .li(.h3(.text(network.name)), .p(.text(network.summary)))
+                    }
+                )
+            ),
+            .section(
+                .attr("aria-labelledby", "countries"),
+                .h2(.id("countries"), .text(t("home.countries", ["count": String(model.countryCount)]))),
+                .p(.text(t("home.countries.text"))),
+                .forEach(model.groups) { group in
+                    .group(
+                        .h3(.text(t(group.titleKey))),
+                        .ul(
+                            .class("country-list"),
+                            .forEach(group.countries) { country in
+                                .li(
+                                    .el("span", .class("flag"), .attr("aria-hidden", "true"), .text(country.flag)),
+                                    .text(" \(country.name)"),
+                                    .if(country.cmcParticipant, .el("abbr", .class("tag"), .attr("title", t("countries.cmc")), .text(t("countries.cmcShort"))))
+                                )
+                            }
+                        )
+                    )
+                }
+            ),
+            .section(
+                .attr("aria-labelledby", "themes"),
+                .h2(.id("themes"), .text(t("home.themes"))),
+                .ul(.class("tags"), .forEach(model.themes) { .li(.text($0)) })
+            )
+        )
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Vapor
+
+/// Every address of the platform. Routes and links are both made from these, so a link can
+/// never point at a route that does not exist. Cases with a `String` take ":name" when used as a
+/// route pattern and the real value when used as a link.
+public enum SiteURL: Sendable, Equatable {
+    case home
+    case search(query: String?)
+    case join
+    case joinSent
+    case joinConfirm(token: String?)
+    case joinConfirmed
+    case login(returnTo: String?)
+    case logout
+    case account
+    case accountPassword
+    case passwordForgot
+    case passwordReset(token: String?)
+    case adminMembers(status: String?)
+    case adminMember(String)
+    case adminMemberDecision(String)
+    case adminMemberRoles(String)
+    case adminMemberSuspension(String)
+    case adminAudit(page: Int?)
+    case adminOutbox(page: Int?)
+    case healthz
+    case metrics
+    case robots
+    case stylesheet(version: String)
+
+    /// The path, with its query string when it has one.
+    public var path: String {
+        let (path, query) = parts
+        guard !query.isEmpty else { return path }
+        var components = URLComponents()
+        components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) }
+        return path + "?" + (components.percentEncodedQuery ?? "")
+    }
+
+    /// The path components for registering the route.
+    public var route: [PathComponent] {
+        parts.0.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
+    }
+
+    private var parts: (String, [(String, String)]) {
+        switch self {
+        case .home: ("/", [])
+        case .search(let query): ("/search", query.map { [("q", $0)] } ?? [])
+        case .join: ("/join", [])
+        case .joinSent: ("/join/sent", [])
+        case .joinConfirm(let token): ("/join/confirm", token.map { [("token", $0)] } ?? [])
+        case .joinConfirmed: ("/join/confirmed", [])
+        case .login(let returnTo): ("/login", returnTo.map { [("return", $0)] } ?? [])
+        case .logout: ("/logout", [])
+        case .account: ("/account", [])
+        case .accountPassword: ("/account/password", [])
+        case .passwordForgot: ("/password/forgot", [])
+        case .passwordReset(let token): ("/password/reset", token.map { [("token", $0)] } ?? [])
+        case .adminMembers(let status): ("/admin/members", status.map { [("status", $0)] } ?? [])
+        case .adminMember(let id): ("/admin/members/\(id)", [])
+        case .adminMemberDecision(let id): ("/admin/members/\(id)/decision", [])
+        case .adminMemberRoles(let id): ("/admin/members/\(id)/roles", [])
+        case .adminMemberSuspension(let id): ("/admin/members/\(id)/suspension", [])
+        case .adminAudit(let page): ("/admin/audit", page.map { [("page", String($0))] } ?? [])
+        case .adminOutbox(let page): ("/admin/outbox", page.map { [("page", String($0))] } ?? [])
+        case .healthz: ("/healthz", [])
+        case .metrics: ("/metrics", [])
+        case .robots: ("/robots.txt", [])
+        case .stylesheet(let version): ("/assets/site.\(version).css", [])
+        }
+    }
+
+    /// An absolute address for mail and feeds.
+    public func absolute(base: URL) -> String {
+        base.absoluteString + path
+    }
+
+    /// A return address is only followed when it stays on this site.
+    public static func isLocal(_ path: String) -> Bool {
+        path.hasPrefix("/") && !path.hasPrefix("//") && !path.hasPrefix("/\\") && !path.contains("\n") && !path.contains("\r")
+    }
+}

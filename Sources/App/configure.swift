@@ -1,0 +1,106 @@
+import Fluent
+import FluentSQL
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Vapor
+
+/// Sets the application up from `settings`: database, migrations, services, middleware,
+/// routes and commands. Tests call it with their own settings and database.
+public func configure(_ app: Application, settings: Settings, database: DatabaseConfigurationFactory? = nil) async throws {
+    // MARK: - Database
+    if let database {
+        app.databases.use(database, as: DatabaseID(string: "main"))
+    } else {
+        try configureDatabase(app, settings.database, dataDirectory: settings.dataDirectory)
+    }
+
+    // MARK: - Migrations, in order. Append only; never renumber.
+    app.migrations.add([
+        CreateUsers(),                 // 1
+        CreateUserSessions(),          // 2
+        CreateAccountTokens(),         // 3
+        CreateLoginAttempts(),         // 4
+        CreateAuditEntries(),          // 5
+        CreateJobs(),                  // 6
+        CreateOutboxMessages(),        // 7
+        CreateCountries(),             // 8
+        CreateThemes(),                // 9
+        CreateNetworks(),              // 10
+        CreateCountryFocalPoints(),    // 11
+        CreateNetworkMemberships(),    // 12
+        CreateFoundationIndexes(),     // 13
+    ])
+
+    // MARK: - Services
+    let mailer = Mailer(sendmailPath: settings.sendmailPath, from: settings.mailFrom)
+    app.cpmg = Platform(
+        settings: settings,
+        catalog: try Catalog.load(from: settings.resourcesDirectory.appendingPathComponent("Localization")),
+        mailer: mailer,
+        jobs: JobQueue(handlers: [MailDelivery(mailer: mailer)]),
+        assets: try Assets.load(from: settings.resourcesDirectory),
+        now: { Date() }
+    )
+    if app.environment == .testing {
+        // Bcrypt's real cost is for production; tests hash hundreds of passwords.
+        app.passwords.use(.bcrypt(cost: 4))
+    } else {
+        app.passwords.use(.bcrypt(cost: 12))
+    }
+
+    // MARK: - HTTP
+    app.http.server.configuration.hostname = settings.host
+    app.http.server.configuration.port = settings.port
+    app.http.server.configuration.responseCompression = .enabled
+    app.http.server.configuration.requestDecompression = .enabled
+    app.routes.defaultMaxBodySize = "1mb"
+    _ = MetricsRegistry.shared
+
+    app.middleware = Middlewares()
+    app.middleware.use(RequestLogMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware(secure: settings.secureCookies))
+    app.middleware.use(LanguageMiddleware(secureCookies: settings.secureCookies))
+    app.middleware.use(ErrorPagesMiddleware())
+    app.middleware.use(ViewerMiddleware())
+    app.middleware.use(CSRFMiddleware(secure: settings.secureCookies, maxBodySize: app.routes.defaultMaxBodySize))
+
+    try routes(app)
+
+    // MARK: - Commands
+    app.asyncCommands.use(CreateAdminCommand(), as: "create-admin")
+    app.asyncCommands.use(PurgeSessionsCommand(), as: "purge-sessions")
+    app.asyncCommands.use(LoadReferenceDataCommand(), as: "load-reference-data")
+}
+
+func configureDatabase(_ app: Application, _ kind: Settings.DatabaseKind, dataDirectory: URL) throws {
+    switch kind {
+    case .sqlite(let path):
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true
+        )
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+    case .postgres(let url):
+        app.databases.use(try .postgres(url: url, sqlLogLevel: .debug), as: .psql)
+    }
+}
+
+/// What `serve` does before it listens: bring the schema up to date, tune SQLite, and load the
+/// reference data. `create-admin` does the same so it works on a fresh install.
+public func prepareDatabase(_ app: Application) async throws {
+    if let sql = app.db as? any SQLDatabase, sql.dialect.name == "sqlite" {
+        // WAL lets readers go on while one writer writes; it is a property of the file and stays set.
+        // Foreign keys are switched on by the driver on every connection, and its busy handler
+        // waits for a lock instead of failing.
+        _ = try await sql.raw("PRAGMA journal_mode=WAL").all()
+    }
+    try await app.autoMigrate()
+    let summary = try await ReferenceData.load(
+        from: app.cpmg.settings.resourcesDirectory.appendingPathComponent("Seed"), on: app.db
+    )
+    if summary != ReferenceData.Summary() {
+        app.logger.notice("reference data loaded", metadata: [
+            "countries": "\(summary.countriesAdded)", "themes": "\(summary.themesAdded)", "networks": "\(summary.networksAdded)",
+        ])
+    }
+}

@@ -1,0 +1,13 @@
+import Vapor
+
+/// Mounts every feature's routes: the one place to see what the platform answers.
+func routes(_ app: Application) throws {
+    try app.register(collection: OperationsController())
+    try app.register(collection: HomeController())
+    try app.register(collection: SearchController())
+    try app.register(collection: MembershipController())
+    try app.register(collection: SessionController())
+    try app.register(collection: AccountController())
+    try app.register(collection: AdminMembersController())
+    try app.register(collection: AdminRecordsController())
+}
