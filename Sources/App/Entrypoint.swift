@@ -81,9 +81,9 @@ struct LogfmtLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-        let merged = metadata.merging(explicit ?? [:]) { $1 }
-        var text = "ts=\(Date().formatted(.iso8601)) level=\(level.rawValue) msg=\(Self.quote(message.description))"
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        var text = "ts=\(Date().formatted(.iso8601)) level=\(event.level.rawValue) msg=\(Self.quote(event.message.description))"
         for key in merged.keys.sorted() {
             text += " \(key)=\(Self.quote("\(merged[key]!)"))"
         }

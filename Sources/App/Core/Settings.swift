@@ -67,7 +67,7 @@ public struct Settings: Sendable {
         let database: DatabaseKind
         if let url = value("DATABASE_URL") {
             if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-                guard URL(string: url)?.host != nil else {
+                guard let host = URL(string: url)?.host, !host.isEmpty else {
                     throw Invalid(variable: "DATABASE_URL", value: "(hidden)", expected: "postgres://user:password@host:port/database")
                 }
                 database = .postgres(url: url)

@@ -115,7 +115,7 @@ enum FormField {
 
     static func select(_ spec: Spec, _ t: Localizer, options: [(value: String, label: String)], prompt: String? = nil) -> Node<HTML.FormContext> {
         var children: [Node<HTML.BodyContext>] = common(spec).map { .attribute($0) }
-        if let prompt { children.append(.el("option", .attr("value", ""), .text(prompt))) }
+        if let prompt { children.append(.el("option", .attribute(Attribute(name: "value", value: nil, ignoreIfValueIsEmpty: false)), .text(prompt))) }
         for option in options {
             children.append(.el(
                 "option", .attr("value", option.value), .flag("selected", option.value == spec.value), .text(option.label)

@@ -1,0 +1,70 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+import Vapor
+
+@Suite("Passwords: change and reset")
+struct PasswordTests {
+    @Test("Reset by an emailed single-use link; the old password stops working", arguments: TestDatabase.all)
+    func reset(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let member = try await Fixtures.user(app)
+            let session = try await Fixtures.login(app, as: member)
+            let browser = TestBrowser(app)
+            // when
+            let ask = try await browser.post("/password/forgot", [("email", "Member@Example.org")])
+            #expect(ask.status == .ok)
+            let mail = try #require(try await Fixtures.lastMail(app, to: member.email))
+            let link = try #require(Fixtures.link(in: mail.body, prefix: "http://cpmg.test/password/reset?token="))
+            let token = String(link.split(separator: "=").last!)
+            #expect(try await browser.get("/password/reset?token=\(token)").status == .ok)
+            let short = try await browser.post("/password/reset", [("token", token), ("password", "too short")])
+            #expect(short.status == .unprocessableEntity)
+            let done = try await browser.post("/password/reset", [("token", token), ("password", "a brand new passphrase")])
+            #expect(done.status == .seeOther)
+            // then
+            #expect(try await browser.post("/password/reset", [("token", token), ("password", "yet another passphrase")]).status == .gone)
+            #expect(try await TestBrowser(app).post("/login", [("email", member.email), ("password", Fixtures.password)]).status == .unauthorized)
+            #expect(try await TestBrowser(app).post("/login", [("email", member.email), ("password", "a brand new passphrase")]).status == .seeOther)
+            #expect(try await session.get("/account").status == .seeOther, "old sessions end with a reset")
+        }
+    }
+
+    @Test("Asking for a reset does not tell whether an account exists", arguments: TestDatabase.all)
+    func noEnumeration(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let response = try await TestBrowser(app).post("/password/forgot", [("email", "nobody@example.org")])
+            #expect(response.status == .ok)
+            #expect(response.text.contains("If an active account uses this address"))
+            #expect(try await OutboxMessage.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("A reset link expires after an hour", arguments: TestDatabase.all)
+    func expiry(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let member = try await Fixtures.user(app)
+            let token = try await Membership.issueToken(.resetPassword, for: member, lifetime: Membership.resetLifetime, db: app.db, now: Date().addingTimeInterval(-3601))
+            let response = try await TestBrowser(app).get("/password/reset?token=\(token)")
+            #expect(response.status == .gone)
+        }
+    }
+
+    @Test("Changing the password needs the current one and signs out other browsers", arguments: TestDatabase.all)
+    func change(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let member = try await Fixtures.user(app)
+            let phone = try await Fixtures.login(app, as: member)
+            let laptop = try await Fixtures.login(app, as: member)
+            let wrong = try await laptop.post("/account/password", [("current_password", "not it at all"), ("new_password", "a brand new passphrase")])
+            #expect(wrong.status == .unprocessableEntity)
+            #expect(wrong.text.contains("not your current password"))
+            let right = try await laptop.post("/account/password", [("current_password", Fixtures.password), ("new_password", "a brand new passphrase")])
+            #expect(right.status == .seeOther)
+            #expect(try await laptop.get("/account").status == .ok)
+            #expect(try await phone.get("/account").status == .seeOther)
+            #expect(try await Fixtures.lastMail(app, to: member.email)?.subject.contains("password was changed") == true)
+        }
+    }
+}
