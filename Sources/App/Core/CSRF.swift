@@ -39,7 +39,9 @@ struct CSRFMiddleware: AsyncMiddleware {
     private func submittedToken(_ request: Request) async throws -> String? {
         if let header = request.headers.first(name: "X-CSRF-Token") { return header }
         // The body has to be read before the route runs so the token can be checked first.
-        if request.body.data == nil {
+        if let data = request.body.data {
+            guard data.readableBytes <= maxBodySize.value else { throw Abort(.payloadTooLarge) }
+        } else {
             _ = try await request.body.collect(max: maxBodySize.value).get()
         }
         guard request.body.data != nil, request.headers.contentType != nil else { return nil }

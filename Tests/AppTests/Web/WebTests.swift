@@ -116,3 +116,19 @@ struct WebTests {
         }
     }
 }
+
+@Suite("Limits")
+struct LimitTests {
+    @Test("A form over the size limit is answered 413 with a page, and nothing is saved", arguments: TestDatabase.all)
+    func tooLarge(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let browser = TestBrowser(app)
+            var form = Fixtures.joinForm.filter { $0.0 != "motivation" }
+            form.append(("motivation", String(repeating: "a", count: 2_000_000)))
+            let response = try await browser.post("/join", form)
+            #expect(response.status == .payloadTooLarge)
+            #expect(response.text.contains("<h1>"))
+            #expect(try await User.query(on: app.db).count() == 0)
+        }
+    }
+}
