@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
     ],
     targets: [
         .executableTarget(
@@ -26,6 +27,9 @@ let package = Package(
             name: "App",
             dependencies: [
                 "CSVParser",
+                "TextExtraction",
+                "OAIPMH",
+                "Syndication",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -38,6 +42,15 @@ let package = Package(
         ),
         /// RFC 4180 CSV reading with row and column positions for error messages; no Vapor.
         .target(name: "CSVParser"),
+        /// File type sniffing and full-text extraction (pdftotext, OOXML/ODF XML, HTML); no Vapor.
+        .target(
+            name: "TextExtraction",
+            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
+        /// OAI-PMH 2.0 requests, errors, resumption tokens and oai_dc responses; no Vapor.
+        .target(name: "OAIPMH"),
+        /// Atom feeds, sitemaps and citation formats (BibTeX, RIS, a formatted reference); no Vapor.
+        .target(name: "Syndication"),
         .testTarget(
             name: "AppTests",
             dependencies: [
@@ -46,5 +59,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CSVParserTests", dependencies: ["CSVParser"]),
+        .testTarget(name: "TextExtractionTests", dependencies: ["TextExtraction"]),
+        .testTarget(name: "OAIPMHTests", dependencies: ["OAIPMH"]),
+        .testTarget(name: "SyndicationTests", dependencies: ["Syndication"]),
     ]
 )

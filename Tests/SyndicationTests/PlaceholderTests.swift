@@ -1,0 +1,4 @@
+import Syndication
+import Testing
+
+@Test("The library links") func links() { #expect(String(describing: SyndicationPlaceholder.self).isEmpty == false) }
