@@ -59,7 +59,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CSVParserTests", dependencies: ["CSVParser"]),
-        .testTarget(name: "TextExtractionTests", dependencies: ["TextExtraction"]),
+        .testTarget(
+            name: "TextExtractionTests",
+            dependencies: ["TextExtraction", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .testTarget(name: "OAIPMHTests", dependencies: ["OAIPMH"]),
         .testTarget(name: "SyndicationTests", dependencies: ["Syndication"]),
     ]

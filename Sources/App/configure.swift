@@ -3,6 +3,7 @@ import FluentSQL
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
+import TextExtraction
 import Vapor
 
 /// Sets the application up from `settings`: database, migrations, services, middleware,
@@ -30,16 +31,21 @@ public func configure(_ app: Application, settings: Settings, database: Database
         CreateCountryFocalPoints(),    // 11
         CreateNetworkMemberships(),    // 12
         CreateFoundationIndexes(),     // 13
+        CreateSearchIndex(),           // 14
+        CreateDocuments(),             // 15
+        CreatePlatformSecrets(),       // 16
     ])
 
     // MARK: - Services
     let mailer = Mailer(sendmailPath: settings.sendmailPath, from: settings.mailFrom)
+    let extractor = TextExtractor()
     app.cpmg = Platform(
         settings: settings,
         catalog: try Catalog.load(from: settings.resourcesDirectory.appendingPathComponent("Localization")),
         mailer: mailer,
-        jobs: JobQueue(handlers: [MailDelivery(mailer: mailer)]),
+        jobs: JobQueue(handlers: [MailDelivery(mailer: mailer), ExtractionJob(extractor: extractor)]),
         assets: try Assets.load(from: settings.resourcesDirectory),
+        blobs: try LocalBlobStore(root: settings.dataDirectory.appendingPathComponent("blobs")),
         now: { Date() }
     )
     if app.environment == .testing {
@@ -63,7 +69,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.middleware.use(LanguageMiddleware(secureCookies: settings.secureCookies))
     app.middleware.use(ErrorPagesMiddleware())
     app.middleware.use(ViewerMiddleware())
-    app.middleware.use(CSRFMiddleware(secure: settings.secureCookies, maxBodySize: app.routes.defaultMaxBodySize))
+    app.middleware.use(CSRFMiddleware(secure: settings.secureCookies, maxBodySize: app.routes.defaultMaxBodySize, maxUploadSize: ByteCount(value: settings.maxUploadBytes)))
 
     try routes(app)
 
@@ -98,6 +104,12 @@ public func prepareDatabase(_ app: Application) async throws {
     let summary = try await ReferenceData.load(
         from: app.cpmg.settings.resourcesDirectory.appendingPathComponent("Seed"), on: app.db
     )
+    // The reference data joins the search index on a new install (and whenever it was added to).
+    let indexed = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM search_entries WHERE section = 'countries'")
+        .first()?.decode(column: "n", as: Int.self) ?? 0
+    if summary != ReferenceData.Summary() || indexed == 0 {
+        try await ReferenceIndexing.indexAll(app: app, db: app.db)
+    }
     if summary != ReferenceData.Summary() {
         app.logger.notice("reference data loaded", metadata: [
             "countries": "\(summary.countriesAdded)", "themes": "\(summary.themesAdded)", "networks": "\(summary.networksAdded)",

@@ -10,4 +10,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AccountController())
     try app.register(collection: AdminMembersController())
     try app.register(collection: AdminRecordsController())
+    try app.register(collection: DocumentController())
+    try app.register(collection: OAIController())
+    try app.register(collection: FeedController())
 }

@@ -48,6 +48,12 @@ public protocol AccessControlled {
     var accessVisibility: Visibility { get }
     var accessOwnerID: UUID? { get }
     var accessNetworkID: UUID? { get }
+    /// Set while the item waits for review by the coordinators of this network.
+    var accessReviewNetworkID: UUID? { get }
+}
+
+extension AccessControlled {
+    public var accessReviewNetworkID: UUID? { nil }
 }
 
 /// A Fluent model whose visibility, owner and network live in columns, so lists can be filtered
@@ -68,6 +74,10 @@ public enum Action: Sendable, Equatable {
     case editCountry(UUID)
     case coordinateNetwork(UUID)
     case contribute
+    /// Change an item's content: its owner while it is a draft, editors always.
+    case editItem(ownerID: UUID?, ownerMayEdit: Bool)
+    /// Publish or return an item in review: editors, and the coordinators of its network.
+    case reviewItem(networkID: UUID?)
 }
 
 /// The one place that answers "may this viewer see this item" and "may this viewer do this".
@@ -75,6 +85,7 @@ public enum Access {
     public static func canView(_ viewer: Viewer, _ item: some AccessControlled) -> Bool {
         if viewer.isEditor { return true }
         if let owner = item.accessOwnerID, owner == viewer.userID { return true }
+        if let network = item.accessReviewNetworkID, viewer.coordinatedNetworkIDs.contains(network) { return true }
         switch item.accessVisibility {
         case .public:
             return true
@@ -121,6 +132,10 @@ public enum Access {
             return viewer.isEditor || viewer.focalCountryIDs.contains(country)
         case .coordinateNetwork(let network):
             return viewer.isEditor || viewer.coordinatedNetworkIDs.contains(network)
+        case .editItem(let owner, let ownerMayEdit):
+            return viewer.isEditor || (ownerMayEdit && owner != nil && owner == viewer.userID)
+        case .reviewItem(let network):
+            return viewer.isEditor || network.map { viewer.coordinatedNetworkIDs.contains($0) } == true
         }
     }
 }

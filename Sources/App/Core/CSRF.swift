@@ -9,6 +9,8 @@ struct CSRFMiddleware: AsyncMiddleware {
     static let field = "_csrf"
     let secure: Bool
     let maxBodySize: ByteCount
+    /// Multipart forms carry files and may be larger.
+    let maxUploadSize: ByteCount
 
     var cookieName: String { Self.cookieName(secure: secure) }
     static func cookieName(secure: Bool) -> String { secure ? "__Host-cpmg_csrf" : "cpmg_csrf" }
@@ -39,10 +41,16 @@ struct CSRFMiddleware: AsyncMiddleware {
     private func submittedToken(_ request: Request) async throws -> String? {
         if let header = request.headers.first(name: "X-CSRF-Token") { return header }
         // The body has to be read before the route runs so the token can be checked first.
+        let multipart = request.headers.contentType?.type == "multipart"
+        let limit = multipart ? maxUploadSize.value : maxBodySize.value
+        let tooLarge = Abort(.payloadTooLarge, reason: multipart ? "error.uploadTooLarge" : "error.tooLarge")
+        if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > limit { throw tooLarge }
         if let data = request.body.data {
-            guard data.readableBytes <= maxBodySize.value else { throw Abort(.payloadTooLarge) }
+            guard data.readableBytes <= limit else { throw tooLarge }
         } else {
-            _ = try await request.body.collect(max: maxBodySize.value).get()
+            do { _ = try await request.body.collect(max: limit).get() } catch let error as any AbortError where error.status == .payloadTooLarge {
+                throw tooLarge
+            }
         }
         guard request.body.data != nil, request.headers.contentType != nil else { return nil }
         return try? request.content.get(String.self, at: Self.field)

@@ -9,6 +9,7 @@ public struct Platform: Sendable {
     public var mailer: Mailer
     public var jobs: JobQueue
     public var assets: Assets
+    public var blobs: any BlobStore
     public var now: @Sendable () -> Date
 }
 

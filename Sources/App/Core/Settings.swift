@@ -22,6 +22,8 @@ public struct Settings: Sendable {
     public var trustProxy: Bool
     public var resourcesDirectory: URL
     public var sessionDays: Int
+    /// The largest upload accepted (all files of one form together).
+    public var maxUploadBytes: Int
 
     public var secureCookies: Bool { publicURL.scheme == "https" }
 
@@ -134,7 +136,8 @@ public struct Settings: Sendable {
             jobPollSeconds: jobPollSeconds,
             trustProxy: try bool("CPMG_TRUST_PROXY"),
             resourcesDirectory: resources,
-            sessionDays: try int("CPMG_SESSION_DAYS", default: 14, range: 1...365)
+            sessionDays: try int("CPMG_SESSION_DAYS", default: 14, range: 1...365),
+            maxUploadBytes: try int("CPMG_MAX_UPLOAD_MB", default: 50, range: 1...2048) * 1_048_576
         )
     }
 
@@ -166,6 +169,7 @@ public struct Settings: Sendable {
       CPMG_JOB_POLL_SECONDS  how often the background worker looks for work (default 2)
       CPMG_TRUST_PROXY       true behind nginx: take the client address from X-Forwarded-For
       CPMG_SESSION_DAYS      days a login lasts without activity (default 14)
+      CPMG_MAX_UPLOAD_MB     largest upload accepted, in megabytes (default 50)
       CPMG_RESOURCES_DIR     the Resources folder (default ./Resources)
       LOG_LEVEL              trace, debug, info (default), notice, warning, error
     """

@@ -39,7 +39,7 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
             .div(
                 .class("error-page"),
                 .h1(.text(t("\(key).title"))),
-                .p(.text(t(key))),
+                .p(.text(t(key, ["limit": String(request.application.cpmg.settings.maxUploadBytes / 1_048_576)]))),
                 .p(.link(.home, .text(t("error.home"))))
             )
         }

@@ -30,20 +30,22 @@ public struct PageContext: Sendable {
 public enum Layout {
     /// The sections that exist, in navigation order. Later sections add themselves here.
     enum Section: CaseIterable {
-        case home
+        case home, documents
         var url: SiteURL {
             switch self {
             case .home: .home
+            case .documents: .documents(query: [])
             }
         }
         var titleKey: String {
             switch self {
             case .home: "nav.home"
+            case .documents: "nav.documents"
             }
         }
     }
 
-    public static func render(_ context: PageContext, title: String, description: String? = nil, current: SiteURL? = nil, body: Node<HTML.BodyContext>) -> String {
+    public static func render(_ context: PageContext, title: String, description: String? = nil, current: SiteURL? = nil, head: Node<HTML.HeadContext> = .empty, body: Node<HTML.BodyContext>) -> String {
         let t = context.t
         let html = HTML(
             .attr("lang", context.language.rawValue),
@@ -53,7 +55,8 @@ public enum Layout {
                 .element(named: "title", text: title == t("site.short") ? title : "\(title) · \(t("site.short"))"),
                 .meta(.name("description"), .attr("content", description ?? t("site.tagline"))),
                 .link(.rel(.stylesheet), .attr("href", context.stylesheet.path)),
-                .link(.rel(.icon), .href("data:,"))
+                .link(.rel(.icon), .href("data:,")),
+                head
             ),
             .body(
                 .a(.class("skip-link"), .href("#main"), .text(t("nav.skip"))),
@@ -168,31 +171,37 @@ public enum Layout {
 }
 
 extension Request {
+    /// The query string as (name, value) pairs in order, repeated names kept.
+    public var queryPairs: [(String, String)] {
+        (url.query ?? "").split(separator: "&").compactMap { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
+            }
+            guard let name = parts.first, !name.isEmpty else { return nil }
+            return (name, parts.count > 1 ? parts[1] : "")
+        }
+    }
+
     /// The page context for this request; reading it consumes the one-time notice.
     public func pageContext() -> PageContext {
         let user = currentUser
         let noticeKey = storage[NoticeKey.self] ?? cookies[Notice.cookieName]?.string
-        let query: [(String, String)] = (url.query ?? "").split(separator: "&").compactMap { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-            guard let name = parts.first, !name.isEmpty else { return nil }
-            return (name, parts.count > 1 ? parts[1].replacingOccurrences(of: "+", with: " ") : "")
-        }
         return PageContext(
             t: t,
             viewer: viewer,
             userName: user?.name,
             csrfToken: csrfToken,
             path: url.path,
-            query: query,
+            query: queryPairs,
             stylesheet: .stylesheet(version: application.cpmg.assets.cssVersion),
             notice: noticeKey.flatMap { Notice.isValid($0) ? t($0) : nil }
         )
     }
 
     /// Renders a full page as an HTML response.
-    public func page(_ status: HTTPResponseStatus = .ok, title: String, description: String? = nil, current: SiteURL? = nil, _ build: (PageContext) -> Node<HTML.BodyContext>) -> Response {
+    public func page(_ status: HTTPResponseStatus = .ok, title: String, description: String? = nil, current: SiteURL? = nil, head: Node<HTML.HeadContext> = .empty, _ build: (PageContext) -> Node<HTML.BodyContext>) -> Response {
         let context = pageContext()
-        let html = Layout.render(context, title: title, description: description, current: current, body: build(context))
+        let html = Layout.render(context, title: title, description: description, current: current, head: head, body: build(context))
         var headers = HTTPHeaders()
         headers.contentType = .html
         headers.replaceOrAdd(name: .cacheControl, value: "no-cache")

@@ -28,6 +28,22 @@ public enum SiteURL: Sendable, Equatable {
     case metrics
     case robots
     case stylesheet(version: String)
+    case documents(query: [URLQueryItem])
+    case documentNew
+    case documentsMine
+    case documentsReview
+    case document(String)
+    case documentEdit(String)
+    case documentFile(String)
+    case documentFileByID(String, String)
+    case documentBibTeX(String)
+    case documentRIS(String)
+    case documentHistory(String)
+    case documentTransition(String)
+    case documentRetryExtraction(String, String)
+    case documentsFeed(query: [URLQueryItem])
+    case oai
+    case sitemap
 
     /// The path, with its query string when it has one.
     public var path: String {
@@ -68,6 +84,22 @@ public enum SiteURL: Sendable, Equatable {
         case .metrics: ("/metrics", [])
         case .robots: ("/robots.txt", [])
         case .stylesheet(let version): ("/assets/site.\(version).css", [])
+        case .documents(let query): ("/documents", query.map { ($0.name, $0.value ?? "") })
+        case .documentNew: ("/documents/new", [])
+        case .documentsMine: ("/documents/mine", [])
+        case .documentsReview: ("/documents/review", [])
+        case .document(let id): ("/documents/\(id)", [])
+        case .documentEdit(let id): ("/documents/\(id)/edit", [])
+        case .documentFile(let id): ("/documents/\(id)/file", [])
+        case .documentFileByID(let id, let file): ("/documents/\(id)/files/\(file)", [])
+        case .documentBibTeX(let id): ("/documents/\(id)/cite.bib", [])
+        case .documentRIS(let id): ("/documents/\(id)/cite.ris", [])
+        case .documentHistory(let id): ("/documents/\(id)/history", [])
+        case .documentTransition(let id): ("/documents/\(id)/review", [])
+        case .documentRetryExtraction(let id, let file): ("/documents/\(id)/files/\(file)/extract", [])
+        case .documentsFeed(let query): ("/feeds/documents.atom", query.map { ($0.name, $0.value ?? "") })
+        case .oai: ("/oai", [])
+        case .sitemap: ("/sitemap.xml", [])
         }
     }
 

@@ -3,67 +3,56 @@ import Foundation
 import Plot
 import Vapor
 
-/// `/search`: for now it finds countries and territories, thematic networks and thematic areas
-/// by name (case and accents ignored). The shared full-text index takes over as sections arrive.
+/// `/search`: every indexed section at once, grouped by section, each with a link to its own
+/// full search.
 struct SearchController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SiteURL.search(query: nil).route, use: search)
     }
 
     func search(req: Request) async throws -> Response {
-        let query = String((req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
-        let model = try await SearchResults.query(query, db: req.db, language: req.language, t: req.t)
-        let title = query.isEmpty ? req.t("search.title") : req.t("search.titleFor", ["query": query])
+        let text = String((req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(SearchQuery.maxLength))
+        let model = try await SearchResults.query(text, viewer: req.viewer, t: req.t, db: req.db)
+        let title = text.isEmpty ? req.t("search.title") : req.t("search.titleFor", ["query": text])
         return req.page(title: title) { SearchResults.view(model, $0) }
     }
 }
 
 enum SearchResults {
-    struct Hit: Equatable {
-        var title: String
-        var detail: String
-    }
+    /// The sections in the order results are shown, with the page that searches each one alone.
+    static var sections: [(name: String, titleKey: String, more: (@Sendable (String) -> SiteURL)?)] { [
+        ("documents", "search.group.documents", { .documents(query: [URLQueryItem(name: "q", value: $0)]) }),
+        ("countries", "search.group.countries", nil),
+        ("networks", "search.group.networks", nil),
+        ("themes", "search.group.themes", nil),
+    ] }
 
-    struct Group: Equatable {
+    struct Group {
         var titleKey: String
-        var hits: [Hit]
+        var hits: [SearchHit]
+        var total: Int
+        var totalIsLowerBound: Bool
+        var more: SiteURL?
     }
 
     struct Model {
         var query: String
         var groups: [Group]
-        var total: Int { groups.reduce(0) { $0 + $1.hits.count } }
+        var total: Int { groups.reduce(0) { $0 + $1.total } }
     }
 
-    static func fold(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-    }
-
-    /// Every word of the query must appear in the item's text.
-    static func matches(_ words: [String], _ fields: [String]) -> Bool {
-        let text = fold(fields.joined(separator: " "))
-        return words.allSatisfy { text.contains($0) }
-    }
-
-    static func query(_ query: String, db: any Database, language: Language, t: Localizer) async throws -> Model {
-        let words = fold(query).split(whereSeparator: { $0.isWhitespace }).map(String.init)
-        guard !words.isEmpty else { return Model(query: query, groups: []) }
-        let countries = try await Country.query(on: db).all().filter {
-            matches(words, [$0.name, $0.localizedName(language), $0.iso2, $0.iso3, $0.capital, $0.officialLanguages, $0.sovereignState ?? ""])
-        }.map {
-            Hit(title: $0.localizedName(language), detail: t("search.countryDetail", ["capital": $0.capital, "languages": $0.officialLanguages.replacingOccurrences(of: ";", with: ", ")]))
+    static func query(_ text: String, viewer: Viewer, t: Localizer, db: any Database) async throws -> Model {
+        let query = SearchQuery.parse(text)
+        guard !query.isEmpty else { return Model(query: text, groups: []) }
+        let index = SearchIndexes.make(for: db)
+        var groups: [Group] = []
+        for section in sections {
+            let result = try await index.search(SearchRequest(query: query, sections: [section.name], limit: 5), viewer: viewer, on: db)
+            guard result.total > 0 else { continue }
+            groups.append(Group(titleKey: section.titleKey, hits: result.hits, total: result.total, totalIsLowerBound: result.totalIsLowerBound,
+                                more: result.total > result.hits.count ? section.more?(text) : nil))
         }
-        let networks = try await Network.query(on: db).all().filter {
-            matches(words, [$0.name, $0.summary, t("network.\($0.slug)"), t("network.\($0.slug).summary")])
-        }.map { Hit(title: t("network.\($0.slug)"), detail: t("network.\($0.slug).summary")) }
-        let themes = try await Theme.query(on: db).all().filter {
-            matches(words, [$0.name, t("theme.\($0.slug)")])
-        }.map { Hit(title: t("theme.\($0.slug)"), detail: "") }
-        return Model(query: query, groups: [
-            Group(titleKey: "search.group.countries", hits: countries.sorted { $0.title < $1.title }),
-            Group(titleKey: "search.group.networks", hits: networks),
-            Group(titleKey: "search.group.themes", hits: themes),
-        ].filter { !$0.hits.isEmpty })
+        return Model(query: text, groups: groups)
     }
 
     static func view(_ model: Model, _ context: PageContext) -> Node<HTML.BodyContext> {
@@ -76,19 +65,26 @@ enum SearchResults {
                 .action(SiteURL.search(query: nil).path),
                 .method(.get),
                 .label(.attr("for", "search-q"), .text(t("search.label"))),
-                .input(.type(.search), .id("search-q"), .name("q"), .attribute(named: "value", value: Escape.attribute(model.query))),
-                .button(.type(.submit), .text(t("search.button")))
+                .div(
+                    .class("search-bar"),
+                    .input(.type(.search), .id("search-q"), .name("q"), .attribute(named: "value", value: Escape.attribute(model.query))),
+                    .button(.type(.submit), .class("primary"), .text(t("search.button")))
+                )
             ),
             .if(!model.query.isEmpty, .p(.class("result-count"), .attr("role", "status"), .text(t.plural("search.results", model.total)))),
             .forEach(model.groups) { group in
                 .section(
-                    .h2(.text(t(group.titleKey))),
+                    .h2(.text(t(group.titleKey)), .text(" "), .el("span", .class("count"), .text("(\(group.totalIsLowerBound ? "\(group.total)+" : String(group.total)))"))),
                     .ul(.class("results"), .forEach(group.hits) { hit in
-                        .li(.el("strong", .text(hit.title)), .if(!hit.detail.isEmpty, .p(.text(hit.detail))))
-                    })
+                        .li(
+                            .el("a", .attr("href", hit.url), .el("strong", .text(hit.title))),
+                            .if(!hit.summary.isEmpty, .p(.class("meta"), .text(hit.summary))),
+                            .if(!hit.snippet.isEmpty, .p(.class("snippet"), DocumentIndex.snippet(hit.snippet)))
+                        )
+                    }),
+                    .unwrap(group.more) { .p(.link($0, .text(t("search.more")))) }
                 )
-            },
-            .p(.class("hint"), .text(t("search.scope")))
+            }
         )
     }
 }

@@ -1,0 +1,236 @@
+import Fluent
+import FluentSQL
+import Foundation
+
+/// The search index on SQLite: an FTS5 table (porter stemming, accents removed) holding title,
+/// authors, abstract, body and the entry's tags, beside a plain table with what a hit shows.
+/// Both share the rowid; a re-indexed entry gets a new, higher rowid, so rowid order is
+/// "most recently indexed first" — the cheap order the bounds below rely on.
+struct SQLiteSearchIndex: SearchIndex {
+    static let columns = "{title authors abstract body}"
+
+    // MARK: - Writing
+
+    func upsert(_ entry: SearchEntry, on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        try await remove(section: entry.section, itemID: entry.itemID, on: db)
+        let tags = entry.indexTags
+        let row = try await sql.raw("""
+            INSERT INTO search_entries (section, item_id, title, title_sort, url, summary, date_key, tags)
+            VALUES (\(bind: entry.section), \(bind: entry.itemID), \(bind: entry.title), \(bind: Self.sortKey(entry.title)),
+                    \(bind: entry.url), \(bind: entry.summary), \(bind: entry.dateKey), \(bind: tags.map(\.text).joined(separator: " ")))
+            RETURNING id
+            """).first()
+        let id = try row!.decode(column: "id", as: Int.self)
+        try await sql.raw("""
+            INSERT INTO search_fts (rowid, title, authors, abstract, body, tags)
+            VALUES (\(bind: id), \(bind: entry.title), \(bind: entry.authors), \(bind: entry.abstract), \(bind: entry.body),
+                    \(bind: tags.map(Self.token).joined(separator: " ")))
+            """).run()
+    }
+
+    func remove(section: String, itemID: String, on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        try await sql.raw("""
+            DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_entries WHERE section = \(bind: section) AND item_id = \(bind: itemID))
+            """).run()
+        try await sql.raw("DELETE FROM search_entries WHERE section = \(bind: section) AND item_id = \(bind: itemID)").run()
+    }
+
+    func removeAll(section: String, on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        try await sql.raw("DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_entries WHERE section = \(bind: section))").run()
+        try await sql.raw("DELETE FROM search_entries WHERE section = \(bind: section)").run()
+    }
+
+    /// A tag as one FTS token: letters and digits only, so the tokenizer keeps it whole.
+    static func token(_ tag: SearchTag) -> String {
+        "x" + tag.facet.filter { $0.isLetter || $0.isNumber }.lowercased() + "x" + tag.value.filter { $0.isLetter || $0.isNumber }.lowercased()
+    }
+
+    static func sortKey(_ title: String) -> String {
+        title.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            .drop { !($0.isLetter || $0.isNumber) }.prefix(200).description
+    }
+
+    // MARK: - Query text
+
+    static func quote(_ word: String) -> String { "\"" + word.replacingOccurrences(of: "\"", with: "") + "\"" }
+
+    static func render(_ term: SearchQuery.Term, expand: Bool) -> String {
+        switch term {
+        case .word(let word):
+            if expand, let root = WordFamily.root(of: word) { return "(\(quote(word)) OR \(quote(root))*)" }
+            return quote(word)
+        case .prefix(let word): return quote(word) + "*"
+        case .phrase(let words): return quote(words.joined(separator: " "))
+        }
+    }
+
+    /// The text part in FTS5 syntax, limited to `columns`; nil for an empty query.
+    static func textExpression(_ query: SearchQuery, columns: String = columns) -> String? {
+        guard !query.isEmpty else { return nil }
+        let positive = query.groups.map { group in
+            group.count == 1 ? render(group[0], expand: true) : "(" + group.map { render($0, expand: true) }.joined(separator: " OR ") + ")"
+        }.joined(separator: " AND ")
+        let negative = query.excluded.map { " NOT " + render($0, expand: false) }.joined()
+        return "\(columns) : (\(positive)\(negative))"
+    }
+
+    static func tagExpression(_ request: SearchRequest, viewer: Viewer, excluding facet: String? = nil) -> String {
+        var parts: [String] = []
+        let sections = request.sections.map { token(SearchTag("section", $0)) }
+        if !sections.isEmpty { parts.append("(" + sections.joined(separator: " OR ") + ")") }
+        if let visible = SearchIndexes.visibleTags(for: viewer) {
+            parts.append("(" + visible.compactMap(SearchTag.init(text:)).map(token).joined(separator: " OR ") + ")")
+        }
+        for group in request.filterGroups where group.facet != facet {
+            parts.append("(" + group.values.map { token(SearchTag(group.facet, $0)) }.joined(separator: " OR ") + ")")
+        }
+        return "{tags} : (" + parts.joined(separator: " AND ") + ")"
+    }
+
+    static func match(_ request: SearchRequest, viewer: Viewer, excluding facet: String? = nil, columns: String = columns) -> String {
+        [textExpression(request.query, columns: columns), tagExpression(request, viewer: viewer, excluding: facet)]
+            .compactMap { $0 }.joined(separator: " AND ")
+    }
+
+    // MARK: - Searching
+
+    func search(_ request: SearchRequest, viewer: Viewer, on db: any Database) async throws -> SearchResult {
+        let sql = db as! any SQLDatabase
+        let match = Self.match(request, viewer: viewer)
+
+        let counted = try await sql.raw("""
+            SELECT count(*) AS n FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: match) LIMIT \(unsafeRaw: String(SearchLimits.countCap + 1)))
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        guard counted > 0 else { return .empty }
+
+        // The most recent matches bound the ranking and the facet counts.
+        let cut = counted > SearchLimits.candidates
+            ? try await Self.cutoff(match, sql: sql)
+            : 0
+
+        let order: [Int]
+        switch (request.sort, request.query.isEmpty) {
+        case (.relevance, false):
+            order = try await ranked(request, viewer: viewer, match: match, cut: cut, sql: sql)
+        case (.title, _):
+            order = try await sql.raw("""
+                SELECT e.id FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid
+                WHERE search_fts MATCH \(bind: match) ORDER BY e.title_sort, e.id DESC
+                LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
+                """).all().map { try $0.decode(column: "id", as: Int.self) }
+        default:
+            order = try await sql.raw("""
+                SELECT e.id FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid
+                WHERE search_fts MATCH \(bind: match) ORDER BY e.date_key DESC, e.id DESC
+                LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
+                """).all().map { try $0.decode(column: "id", as: Int.self) }
+        }
+        let page = request.sort == .relevance && !request.query.isEmpty
+            ? Array(order.dropFirst(request.offset).prefix(request.limit))
+            : order
+
+        let hits = try await hits(for: page, request: request, viewer: viewer, sql: sql)
+        var facets: [String: [(value: String, count: Int)]] = [:]
+        for facet in request.facets {
+            let own = request.filters[facet].map { !$0.isEmpty } ?? false
+            let facetMatch = own ? Self.match(request, viewer: viewer, excluding: facet) : match
+            facets[facet] = try await Self.facetCounts(facet, match: facetMatch, cut: own ? try await Self.cutoff(facetMatch, sql: sql) : cut, sql: sql)
+        }
+        return SearchResult(
+            hits: hits, total: min(counted, SearchLimits.countCap), totalIsLowerBound: counted > SearchLimits.countCap,
+            facets: facets, facetsSampled: cut > 0, sampleSize: SearchLimits.candidates
+        )
+    }
+
+    /// The rowid of the `candidates`-th most recent match (0 when there are fewer).
+    static func cutoff(_ match: String, sql: any SQLDatabase) async throws -> Int {
+        try await sql.raw("""
+            SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: match)
+            ORDER BY rowid DESC LIMIT 1 OFFSET \(unsafeRaw: String(SearchLimits.candidates - 1))
+            """).first()?.decode(column: "rowid", as: Int.self) ?? 0
+    }
+
+    /// Relevance among the candidates: a title match first, then authors, then abstract, then the
+    /// body; within each, BM25 with title and authors weighted over abstract over body. A phrase
+    /// skips BM25 (its document frequency would need a pass over every match) and uses recency.
+    private func ranked(_ request: SearchRequest, viewer: Viewer, match: String, cut: Int, sql: any SQLDatabase) async throws -> [Int] {
+        var tier: [Int: Int] = [:]
+        for (level, column) in ["{title}", "{authors}", "{abstract}"].enumerated().reversed() {
+            let columnMatch = Self.match(request, viewer: viewer, columns: column)
+            for row in try await sql.raw("""
+                SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: columnMatch) AND rowid >= \(bind: cut)
+                """).all() {
+                tier[try row.decode(column: "rowid", as: Int.self)] = level
+            }
+        }
+        let hasPhrase = request.query.groups.joined().contains { if case .phrase = $0 { true } else { false } }
+        let rows: [(id: Int, score: Double)]
+        if hasPhrase {
+            rows = try await sql.raw("""
+                SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: match) AND rowid >= \(bind: cut)
+                """).all().map { (try $0.decode(column: "rowid", as: Int.self), 0) }
+        } else {
+            rows = try await sql.raw("""
+                SELECT rowid, bm25(search_fts, 10.0, 6.0, 3.0, 1.0, 0.0) AS score FROM search_fts
+                WHERE search_fts MATCH \(bind: match) AND rowid >= \(bind: cut)
+                """).all().map { (try $0.decode(column: "rowid", as: Int.self), try $0.decode(column: "score", as: Double.self)) }
+        }
+        return rows.sorted { a, b in
+            let ta = tier[a.id] ?? 3, tb = tier[b.id] ?? 3
+            if ta != tb { return ta < tb }
+            if a.score != b.score { return a.score < b.score }
+            return a.id > b.id
+        }.map(\.id)
+    }
+
+    private func hits(for ids: [Int], request: SearchRequest, viewer: Viewer, sql: any SQLDatabase) async throws -> [SearchHit] {
+        guard !ids.isEmpty else { return [] }
+        let list = SQLList(ids.map { SQLBind($0) })
+        let entries = try await sql.raw("""
+            SELECT id, section, item_id, title, url, summary, date_key FROM search_entries WHERE id IN (\(list))
+            """).all()
+        var snippets: [Int: String] = [:]
+        if let text = Self.textExpression(request.query) {
+            let match = text + " AND " + Self.tagExpression(request, viewer: viewer)
+            for row in try await sql.raw("""
+                SELECT rowid,
+                       snippet(search_fts, 2, \(bind: String(SearchMarkers.open)), \(bind: String(SearchMarkers.close)), '…', 24) AS a,
+                       snippet(search_fts, 3, \(bind: String(SearchMarkers.open)), \(bind: String(SearchMarkers.close)), '…', 24) AS b
+                FROM search_fts WHERE search_fts MATCH \(bind: match) AND rowid IN (\(list))
+                """).all() {
+                let abstract = try row.decode(column: "a", as: String.self)
+                let body = try row.decode(column: "b", as: String.self)
+                let marker = Character(SearchMarkers.open)
+                snippets[try row.decode(column: "rowid", as: Int.self)] = body.contains(marker) ? body : abstract.contains(marker) ? abstract : (body.isEmpty ? abstract : body)
+            }
+        }
+        var byID: [Int: SearchHit] = [:]
+        for row in entries {
+            let id = try row.decode(column: "id", as: Int.self)
+            byID[id] = SearchHit(
+                section: try row.decode(column: "section", as: String.self), itemID: try row.decode(column: "item_id", as: String.self),
+                title: try row.decode(column: "title", as: String.self), url: try row.decode(column: "url", as: String.self),
+                summary: try row.decode(column: "summary", as: String.self), dateKey: try row.decode(column: "date_key", as: Int.self),
+                snippet: SnippetPiece.pieces(fromMarked: snippets[id] ?? "")
+            )
+        }
+        return ids.compactMap { byID[$0] }
+    }
+
+    static func facetCounts(_ facet: String, match: String, cut: Int, sql: any SQLDatabase) async throws -> [(value: String, count: Int)] {
+        var counts: [String: Int] = [:]
+        let prefix = facet + ":"
+        for row in try await sql.raw("""
+            SELECT e.tags FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid
+            WHERE search_fts MATCH \(bind: match) AND search_fts.rowid >= \(bind: cut)
+            """).all() {
+            for tag in try row.decode(column: "tags", as: String.self).split(separator: " ") where tag.hasPrefix(prefix) {
+                counts[String(tag.dropFirst(prefix.count)), default: 0] += 1
+            }
+        }
+        return counts.map { ($0.key, $0.value) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+    }
+}

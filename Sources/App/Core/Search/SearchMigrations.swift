@@ -1,0 +1,71 @@
+import Fluent
+import FluentSQL
+
+/// The shared search index's tables, written per engine.
+struct CreateSearchIndex: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        if sql.dialect.name == "postgresql" {
+            // unaccent ships with PostgreSQL's contrib; it lives in public so every schema shares it.
+            try await sql.raw("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public").run()
+            try await sql.raw("CREATE TEXT SEARCH CONFIGURATION cpmg (COPY = pg_catalog.english)").run()
+            try await sql.raw("""
+                ALTER TEXT SEARCH CONFIGURATION cpmg ALTER MAPPING FOR hword, hword_part, word WITH public.unaccent, english_stem
+                """).run()
+            try await sql.raw("""
+                CREATE TABLE search_entries (
+                    id BIGSERIAL PRIMARY KEY,
+                    section TEXT NOT NULL,
+                    item_id TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    title_sort TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    summary TEXT NOT NULL,
+                    date_key INTEGER NOT NULL,
+                    tags TEXT[] NOT NULL,
+                    abstract TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    head_tsv TSVECTOR NOT NULL,
+                    body_tsv TSVECTOR NOT NULL,
+                    UNIQUE (section, item_id)
+                )
+                """).run()
+            try await sql.raw("CREATE INDEX search_entries_head ON search_entries USING GIN (head_tsv)").run()
+            try await sql.raw("CREATE INDEX search_entries_body ON search_entries USING GIN (body_tsv)").run()
+            try await sql.raw("CREATE INDEX search_entries_tags ON search_entries USING GIN (tags)").run()
+            try await sql.raw("CREATE INDEX search_entries_date ON search_entries (date_key DESC, id DESC)").run()
+        } else {
+            try await sql.raw("""
+                CREATE TABLE search_entries (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    section TEXT NOT NULL,
+                    item_id TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    title_sort TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    summary TEXT NOT NULL,
+                    date_key INTEGER NOT NULL,
+                    tags TEXT NOT NULL,
+                    UNIQUE (section, item_id)
+                )
+                """).run()
+            try await sql.raw("""
+                CREATE VIRTUAL TABLE search_fts USING fts5(
+                    title, authors, abstract, body, tags,
+                    tokenize = 'porter unicode61 remove_diacritics 2'
+                )
+                """).run()
+        }
+    }
+
+    func revert(on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        if sql.dialect.name == "postgresql" {
+            try await sql.raw("DROP TABLE search_entries").run()
+            try await sql.raw("DROP TEXT SEARCH CONFIGURATION cpmg").run()
+        } else {
+            try await sql.raw("DROP TABLE search_fts").run()
+            try await sql.raw("DROP TABLE search_entries").run()
+        }
+    }
+}

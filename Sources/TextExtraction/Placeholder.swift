@@ -1,2 +1,0 @@
-/// Placeholder until the library lands.
-public enum TextExtractionPlaceholder {}
