@@ -77,6 +77,9 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.asyncCommands.use(CreateAdminCommand(), as: "create-admin")
     app.asyncCommands.use(PurgeSessionsCommand(), as: "purge-sessions")
     app.asyncCommands.use(LoadReferenceDataCommand(), as: "load-reference-data")
+    app.asyncCommands.use(ReindexCommand(), as: "reindex")
+    app.asyncCommands.use(ImportDocumentsCommand(), as: "import-documents")
+    app.asyncCommands.use(DemoDataCommand(), as: "demo-data")
 }
 
 func configureDatabase(_ app: Application, _ kind: Settings.DatabaseKind, dataDirectory: URL) throws {

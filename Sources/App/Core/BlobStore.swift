@@ -90,6 +90,11 @@ public struct LocalBlobStore: BlobStore {
         return (hex, size)
     }
 
+    /// The SHA-256 of data in memory, as the store would name it.
+    public static func digest(ofData data: Data) throws -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
     static func sync(_ url: URL) throws {
         let handle = try FileHandle(forUpdating: url)
         defer { try? handle.close() }

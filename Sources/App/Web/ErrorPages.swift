@@ -31,7 +31,8 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
             status = .internalServerError
         }
         if status.code >= 500 {
-            request.logger.report(error: error)
+            // The full reflection: database drivers keep the useful part out of `description`.
+            request.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))"])
         }
         let t = request.t
         let key = messageKey ?? Self.defaultKey(for: status)

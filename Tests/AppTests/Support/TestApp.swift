@@ -52,7 +52,7 @@ func withApp(
     case .postgres:
         var configuration = try SQLPostgresConfiguration(url: TestDatabase.postgresURL!)
         configuration.searchPath = [String(schema), "public"]
-        factory = .postgres(configuration: configuration, maxConnectionsPerEventLoop: 2)
+        factory = .postgres(configuration: configuration, maxConnectionsPerEventLoop: 1)
     }
 
     let app = try await Application.make(.testing)

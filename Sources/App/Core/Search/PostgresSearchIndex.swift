@@ -59,11 +59,14 @@ struct PostgresSearchIndex: SearchIndex {
     /// The query for `to_tsquery('cpmg', …)`; `weight` limits the head vector to title (A),
     /// authors (B) or abstract (C).
     static func tsquery(_ query: SearchQuery, weight: String = "") -> String {
-        let positive = query.groups.map { group in
+        query.groups.map { group in
             "(" + group.map { render($0, weight: weight, expand: true) }.joined(separator: " | ") + ")"
         }.joined(separator: " & ")
-        let negative = query.excluded.map { " & !" + render($0, weight: "", expand: false) }.joined()
-        return positive + negative
+    }
+
+    /// Any excluded term; a document with one in its head or its body is left out.
+    static func excludedTSQuery(_ query: SearchQuery) -> String? {
+        query.excluded.isEmpty ? nil : query.excluded.map { render($0, weight: "", expand: false) }.joined(separator: " | ")
     }
 
     /// The WHERE clause: text (head or body), tags for section, access and filters.
@@ -78,6 +81,9 @@ struct PostgresSearchIndex: SearchIndex {
         if !request.query.isEmpty {
             let q = tsquery(request.query)
             clause = clause + " AND (head_tsv @@ to_tsquery('cpmg', \(bind: q)) OR body_tsv @@ to_tsquery('cpmg', \(bind: q)))"
+            if let excluded = excludedTSQuery(request.query) {
+                clause = clause + " AND NOT (head_tsv @@ to_tsquery('cpmg', \(bind: excluded)) OR body_tsv @@ to_tsquery('cpmg', \(bind: excluded)))"
+            }
         }
         return clause
     }
@@ -116,7 +122,7 @@ struct PostgresSearchIndex: SearchIndex {
             let facetCondition = own ? Self.condition(request, viewer: viewer, excluding: facet) : condition
             let facetCut = own ? try await Self.cutoff(facetCondition, sql: sql) : cut
             let rows = try await sql.raw("""
-                SELECT substr(tag, \(bind: facet.count + 2)) AS value, count(*) AS n
+                SELECT substr(tag, \(bind: facet.count + 2)::int) AS value, count(*) AS n
                 FROM (SELECT unnest(tags) AS tag FROM search_entries WHERE \(facetCondition) AND id >= \(bind: facetCut)) t
                 WHERE tag LIKE \(bind: facet + ":%") GROUP BY tag
                 """).all()
