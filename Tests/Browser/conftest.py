@@ -27,6 +27,7 @@ from selenium.common.exceptions import (
     NoSuchElementException,
     StaleElementReferenceException,
     TimeoutException,
+    WebDriverException,
 )
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -255,8 +256,17 @@ class Browser:
         """Click something that loads a new page (link or submit button) and wait for it."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
+
+        def replaced(_):
+            # Chromium reports a replaced document either as a stale element or, after some
+            # navigations (a multipart upload), as "Node … does not belong to the document".
+            try:
+                old.is_enabled()
+                return False
+            except (StaleElementReferenceException, WebDriverException):
+                return True
         try:
-            WebDriverWait(self.driver, WAIT).until(EC.staleness_of(old))
+            WebDriverWait(self.driver, WAIT).until(replaced)
         except TimeoutException:
             raise AssertionError(f"clicking did not load a new page; still at {self.describe()}")
         self.wait_ready()

@@ -24,7 +24,8 @@ public enum Escape {
 extension Node {
     /// An attribute whose value is escaped: the way views set attributes.
     static func attr(_ name: String, _ value: String) -> Node {
-        .attribute(named: name, value: Escape.attribute(value))
+        // Kept when empty: `value=""` on an option is a value, not an absent attribute.
+        .attribute(Attribute(name: name, value: Escape.attribute(value), ignoreIfValueIsEmpty: false))
     }
 
     /// A boolean attribute such as `required` or `selected`, present only when `on`.

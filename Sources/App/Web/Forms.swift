@@ -149,6 +149,6 @@ enum FormField {
 extension Attribute {
     /// An attribute whose value is escaped (see `Escape`).
     static func attr(_ name: String, _ value: String) -> Attribute {
-        Attribute(name: name, value: Escape.attribute(value))
+        Attribute(name: name, value: Escape.attribute(value), ignoreIfValueIsEmpty: false)
     }
 }

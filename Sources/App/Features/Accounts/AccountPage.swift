@@ -39,6 +39,7 @@ enum AccountPage {
                     .dd(.text(model.networks.map { $0.coordinator ? "\($0.name) (\(t("role.coordinator")))" : $0.name }.joined(separator: ", ")))
                 ))
             ),
+            .p(.link(.documentsMine, .text(t("documents.mine.title"))), .text(" · "), .link(.documentNew, .text(t("documents.submit")))),
             .h2(.id("profile"), .text(t("account.profile"))),
             FormField.summary(model.profileErrors, t, labels: profileLabels),
             .form(

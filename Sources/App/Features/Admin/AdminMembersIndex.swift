@@ -122,11 +122,11 @@ enum AdminMembersIndex {
 
 /// The tabs between the administration pages the viewer may open.
 enum AdminNav {
-    enum Page { case members, audit, outbox }
+    enum Page { case members, review, audit, outbox }
 
     static func view(_ context: PageContext, current: Page) -> Node<HTML.BodyContext> {
         let t = context.t
-        let pages: [(Page, SiteURL, String)] = [(.members, .adminMembers(status: nil), "admin.nav.members")]
+        let pages: [(Page, SiteURL, String)] = [(.members, .adminMembers(status: nil), "admin.nav.members"), (.review, .documentsReview, "documents.review.title")]
             + (Access.can(context.viewer, .readAuditLog) ? [(.audit, .adminAudit(page: nil), "admin.nav.audit")] : [])
             + (Access.can(context.viewer, .readOutbox) ? [(.outbox, .adminOutbox(page: nil), "admin.nav.outbox")] : [])
         return .nav(

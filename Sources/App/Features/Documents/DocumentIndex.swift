@@ -249,7 +249,7 @@ enum DocumentIndex {
                 .class("meta"),
                 .text([hit.authors.prefix(4).joined(separator: "; ") + (hit.authors.count > 4 ? " …" : ""), hit.date, t(hit.kindKey)]
                     .filter { !$0.isEmpty }.joined(separator: " · ")),
-                .if(!hit.countries.isEmpty, .group(.el("br"), .text(hit.countries.prefix(6).joined(separator: ", "))))
+                .if(!hit.countries.isEmpty, .el("span", .class("places"), .text(hit.countries.prefix(6).joined(separator: ", "))))
             ),
             .if(!hit.snippet.isEmpty, .p(.class("snippet"), snippet(hit.snippet))),
         ])

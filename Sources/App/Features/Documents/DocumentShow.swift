@@ -275,7 +275,7 @@ enum DocumentShow {
 
     static func transitionForm(_ model: Model, _ action: String, _ label: String, _ context: PageContext, primary: Bool = false, comment: String? = nil) -> Node<HTML.BodyContext> {
         let t = context.t
-        return .form(
+        let form: Node<HTML.BodyContext> = .form(
             .class("transition-\(action)"),
             .action(SiteURL.documentTransition(model.id).path),
             .method(.post),
@@ -288,5 +288,8 @@ enum DocumentShow {
             },
             .button(.type(.submit), .name("action"), .value(action), .class(primary ? "primary" : ""), .text(t(label)))
         )
+        // Actions that need a comment open on demand, so the panel stays short.
+        guard comment != nil else { return form }
+        return .details(.class("transition"), .summary(.text(t(label))), form)
     }
 }
