@@ -290,6 +290,6 @@ enum DocumentShow {
         )
         // Actions that need a comment open on demand, so the panel stays short.
         guard comment != nil else { return form }
-        return .details(.class("transition"), .summary(.text(t(label))), form)
+        return .element(named: "details", nodes: [.class("transition"), .el("summary", .text(t(label))), form])
     }
 }
