@@ -24,6 +24,8 @@ public struct Settings: Sendable {
     public var sessionDays: Int
     /// The largest upload accepted (all files of one form together).
     public var maxUploadBytes: Int
+    /// How many of the most recent matches search ranks and counts facets over.
+    public var searchCandidates: Int
 
     public var secureCookies: Bool { publicURL.scheme == "https" }
 
@@ -137,7 +139,8 @@ public struct Settings: Sendable {
             trustProxy: try bool("CPMG_TRUST_PROXY"),
             resourcesDirectory: resources,
             sessionDays: try int("CPMG_SESSION_DAYS", default: 14, range: 1...365),
-            maxUploadBytes: try int("CPMG_MAX_UPLOAD_MB", default: 50, range: 1...2048) * 1_048_576
+            maxUploadBytes: try int("CPMG_MAX_UPLOAD_MB", default: 50, range: 1...2048) * 1_048_576,
+            searchCandidates: try int("CPMG_SEARCH_CANDIDATES", default: SearchLimits.candidates, range: 100...10_000_000)
         )
     }
 
@@ -170,6 +173,7 @@ public struct Settings: Sendable {
       CPMG_TRUST_PROXY       true behind nginx: take the client address from X-Forwarded-For
       CPMG_SESSION_DAYS      days a login lasts without activity (default 14)
       CPMG_MAX_UPLOAD_MB     largest upload accepted, in megabytes (default 50)
+      CPMG_SEARCH_CANDIDATES most recent matches that ranking and facet counts consider (default 2000)
       CPMG_RESOURCES_DIR     the Resources folder (default ./Resources)
       LOG_LEVEL              trace, debug, info (default), notice, warning, error
     """

@@ -97,7 +97,7 @@ struct PostgresSearchIndex: SearchIndex {
             SELECT count(*) AS n FROM (SELECT 1 FROM search_entries WHERE \(condition) LIMIT \(unsafeRaw: String(SearchLimits.countCap + 1))) s
             """).first()?.decode(column: "n", as: Int.self) ?? 0
         guard counted > 0 else { return .empty }
-        let cut = counted > SearchLimits.candidates ? try await Self.cutoff(condition, sql: sql) : 0
+        let cut = counted > request.candidates ? try await Self.cutoff(condition, candidates: request.candidates, sql: sql) : 0
 
         let ids: [Int]
         switch (request.sort, request.query.isEmpty) {
@@ -120,7 +120,7 @@ struct PostgresSearchIndex: SearchIndex {
         for facet in request.facets {
             let own = request.filters[facet].map { !$0.isEmpty } ?? false
             let facetCondition = own ? Self.condition(request, viewer: viewer, excluding: facet) : condition
-            let facetCut = own ? try await Self.cutoff(facetCondition, sql: sql) : cut
+            let facetCut = own ? try await Self.cutoff(facetCondition, candidates: request.candidates, sql: sql) : cut
             let rows = try await sql.raw("""
                 SELECT substr(tag, \(bind: facet.count + 2)::int) AS value, count(*) AS n
                 FROM (SELECT unnest(tags) AS tag FROM search_entries WHERE \(facetCondition) AND id >= \(bind: facetCut)) t
@@ -131,13 +131,13 @@ struct PostgresSearchIndex: SearchIndex {
         }
         return SearchResult(
             hits: hits, total: min(counted, SearchLimits.countCap), totalIsLowerBound: counted > SearchLimits.countCap,
-            facets: facets, facetsSampled: cut > 0, sampleSize: SearchLimits.candidates
+            facets: facets, facetsSampled: cut > 0, sampleSize: request.candidates
         )
     }
 
-    static func cutoff(_ condition: SQLQueryString, sql: any SQLDatabase) async throws -> Int {
+    static func cutoff(_ condition: SQLQueryString, candidates: Int, sql: any SQLDatabase) async throws -> Int {
         try await sql.raw("""
-            SELECT id FROM search_entries WHERE \(condition) ORDER BY id DESC LIMIT 1 OFFSET \(unsafeRaw: String(SearchLimits.candidates - 1))
+            SELECT id FROM search_entries WHERE \(condition) ORDER BY id DESC LIMIT 1 OFFSET \(bind: candidates - 1)
             """).first()?.decode(column: "id", as: Int.self) ?? 0
     }
 

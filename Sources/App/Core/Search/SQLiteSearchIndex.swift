@@ -107,8 +107,8 @@ struct SQLiteSearchIndex: SearchIndex {
         guard counted > 0 else { return .empty }
 
         // The most recent matches bound the ranking and the facet counts.
-        let cut = counted > SearchLimits.candidates
-            ? try await Self.cutoff(match, sql: sql)
+        let cut = counted > request.candidates
+            ? try await Self.cutoff(match, candidates: request.candidates, sql: sql)
             : 0
 
         let order: [Int]
@@ -137,19 +137,19 @@ struct SQLiteSearchIndex: SearchIndex {
         for facet in request.facets {
             let own = request.filters[facet].map { !$0.isEmpty } ?? false
             let facetMatch = own ? Self.match(request, viewer: viewer, excluding: facet) : match
-            facets[facet] = try await Self.facetCounts(facet, match: facetMatch, cut: own ? try await Self.cutoff(facetMatch, sql: sql) : cut, sql: sql)
+            facets[facet] = try await Self.facetCounts(facet, match: facetMatch, cut: own ? try await Self.cutoff(facetMatch, candidates: request.candidates, sql: sql) : cut, sql: sql)
         }
         return SearchResult(
             hits: hits, total: min(counted, SearchLimits.countCap), totalIsLowerBound: counted > SearchLimits.countCap,
-            facets: facets, facetsSampled: cut > 0, sampleSize: SearchLimits.candidates
+            facets: facets, facetsSampled: cut > 0, sampleSize: request.candidates
         )
     }
 
     /// The rowid of the `candidates`-th most recent match (0 when there are fewer).
-    static func cutoff(_ match: String, sql: any SQLDatabase) async throws -> Int {
+    static func cutoff(_ match: String, candidates: Int, sql: any SQLDatabase) async throws -> Int {
         try await sql.raw("""
             SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: match)
-            ORDER BY rowid DESC LIMIT 1 OFFSET \(unsafeRaw: String(SearchLimits.candidates - 1))
+            ORDER BY rowid DESC LIMIT 1 OFFSET \(bind: candidates - 1)
             """).first()?.decode(column: "rowid", as: Int.self) ?? 0
     }
 

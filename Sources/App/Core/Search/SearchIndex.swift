@@ -78,6 +78,8 @@ public struct SearchRequest: Sendable {
     public var limit: Int
     /// Facets to count over the results.
     public var facets: [String]
+    /// How many of the most recent matches relevance ranking and facet counts consider.
+    public var candidates: Int = SearchLimits.candidates
 
     public init(query: SearchQuery, sections: [String], filters: [String: Set<String>] = [:], years: ClosedRange<Int>? = nil,
                 sort: SearchSort = .relevance, offset: Int = 0, limit: Int = 20, facets: [String] = []) {
@@ -165,7 +167,8 @@ public protocol SearchIndex: Sendable {
 public enum SearchLimits {
     /// Totals are counted exactly up to here, then shown as "more than".
     public static let countCap = 10_000
-    /// Relevance ranking and facet counts look at the most recent matches up to this many.
+    /// Relevance ranking and facet counts look at the most recent matches up to this many
+    /// (`CPMG_SEARCH_CANDIDATES` changes it; the benchmark compares it with no bound).
     public static let candidates = 2_000
 }
 

@@ -197,6 +197,11 @@ enum DemoData {
                 sentences.append(sentence(length))
                 total += length
             }
+            // One document in fifty names something rare: searches for a rare word have real matches.
+            if int(0...49) == 0, !sentences.isEmpty {
+                let index = int(0...(sentences.count - 1))
+                sentences[index] = "The \(pick(Vocabulary.rare)) case is discussed. " + sentences[index]
+            }
             var paragraphs: [String] = []
             var index = 0
             while index < sentences.count {
@@ -246,6 +251,14 @@ enum Vocabulary {
         "{topic} in {place}", "{topic}: a review of practice in {place}", "Assessing {topic} in {place}",
         "Report on {topic} and development in {place}", "{topic} in {place}: findings and recommendations",
         "Guidelines on {topic} for {place}", "Regional workshop on {topic}", "{topic}: policy options for {place}",
+    ]
+    /// Words that occur in about one document in 2,500 each.
+    static let rare = [
+        "kalinago", "garifuna", "arawak", "taino", "maroon", "sargassum", "soufriere", "anegada", "redonda", "navassa",
+        "sombrero", "mayreau", "carriacou", "bequia", "mustique", "canouan", "union", "petit", "statia", "saba",
+        "bonaire", "klein", "culebra", "vieques", "mona", "desecheo", "anguillita", "dog", "scrub", "prickly",
+        "codrington", "cockburn", "providenciales", "inagua", "mayaguana", "acklins", "crooked", "exuma", "bimini", "abaco",
+        "eleuthera", "andros", "berry", "ragged", "cayman", "brac", "utila", "roatan", "guanaja", "cozumel",
     ]
     static let publishers = [
         "International Organization for Migration", "UNHCR", "CARICOM Secretariat", "Caribbean Migration Consultations",

@@ -28,7 +28,7 @@ struct DocumentController: RouteCollection {
         let references = try await DocumentLibrary.References.load(req.db)
         let year = Calendar(identifier: .gregorian).component(.year, from: req.now)
         let state = DocumentSearchState(pairs: req.queryPairs, known: DocumentIndex.knownValues(references), currentYear: year)
-        let model = try await DocumentIndex.query(state: state, viewer: req.viewer, language: req.language, t: req.t, db: req.db)
+        let model = try await DocumentIndex.query(state: state, viewer: req.viewer, language: req.language, t: req.t, candidates: req.application.cpmg.settings.searchCandidates, db: req.db)
         let title = state.q.isEmpty ? req.t("documents.title") : req.t("documents.titleFor", ["query": state.q])
         let feed = SiteURL.documentsFeed(query: state.queryItems { $0.page = 1; $0.sort = .relevance }).path
         return req.page(title: title, current: .documents(query: []), head: .link(.rel(.alternate), .type("application/atom+xml"), .attr("href", feed), .attr("title", req.t("documents.feed")))) {

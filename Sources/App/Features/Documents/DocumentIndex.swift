@@ -69,9 +69,11 @@ enum DocumentIndex {
         ]
     }
 
-    static func query(state: DocumentSearchState, viewer: Viewer, language: Language, t: Localizer, db: any Database) async throws -> Model {
+    static func query(state: DocumentSearchState, viewer: Viewer, language: Language, t: Localizer, candidates: Int, db: any Database) async throws -> Model {
         let query = SearchQuery.parse(state.q)
-        let result = try await SearchIndexes.make(for: db).search(state.request(query: query), viewer: viewer, on: db)
+        var request = state.request(query: query)
+        request.candidates = candidates
+        let result = try await SearchIndexes.make(for: db).search(request, viewer: viewer, on: db)
         let ids = result.hits.compactMap { UUID(uuidString: $0.itemID) }
         let documents = ids.isEmpty ? [] : try await Document.query(on: db).filter(\.$id ~~ ids).with(\.$countries).all()
         let byID = Dictionary(uniqueKeysWithValues: documents.compactMap { d in d.id.map { ($0, d) } })
