@@ -48,13 +48,16 @@ let package = Package(
             dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         /// OAI-PMH 2.0 requests, errors, resumption tokens and oai_dc responses; no Vapor.
-        .target(name: "OAIPMH"),
+        .target(name: "OAIPMH", dependencies: ["XMLSupport"]),
         /// Atom feeds, sitemaps and citation formats (BibTeX, RIS, a formatted reference); no Vapor.
-        .target(name: "Syndication"),
+        .target(name: "Syndication", dependencies: ["XMLSupport"]),
+        /// Escaped XML writing, UTC date formatting and a small reader, shared by the formats above.
+        .target(name: "XMLSupport"),
         .testTarget(
             name: "AppTests",
             dependencies: [
                 "App",
+                "XMLSupport",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),
@@ -63,7 +66,7 @@ let package = Package(
             name: "TextExtractionTests",
             dependencies: ["TextExtraction", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
-        .testTarget(name: "OAIPMHTests", dependencies: ["OAIPMH"]),
-        .testTarget(name: "SyndicationTests", dependencies: ["Syndication"]),
+        .testTarget(name: "OAIPMHTests", dependencies: ["OAIPMH", "XMLSupport"]),
+        .testTarget(name: "SyndicationTests", dependencies: ["Syndication", "XMLSupport"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import XMLSupport
 
 /// A `from` or `until` argument: `YYYY-MM-DD` or `YYYY-MM-DDThh:mm:ssZ` (UTC). Our repository's
 /// granularity is seconds, so both forms are accepted; anything finer or looser is a badArgument.

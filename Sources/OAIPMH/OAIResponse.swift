@@ -1,4 +1,5 @@
 import Foundation
+import XMLSupport
 
 /// Writes complete OAI-PMH response documents (UTF-8 XML with declaration). The writer does not
 /// decide protocol outcomes that need data: an empty list must be answered with

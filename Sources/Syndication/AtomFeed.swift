@@ -1,4 +1,5 @@
 import Foundation
+import XMLSupport
 
 /// An Atom 1.0 feed (RFC 4287). The writer does not enforce the RFC's cross-field rules; callers
 /// should give the feed an author unless every entry has one, a `self` link, and each entry an

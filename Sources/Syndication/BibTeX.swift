@@ -1,4 +1,5 @@
 import Foundation
+import XMLSupport
 
 extension CitationRecord {
     /// A stable key: first author's family name (or an organisation's initials), year, first

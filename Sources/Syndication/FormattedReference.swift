@@ -1,4 +1,5 @@
 import Foundation
+import XMLSupport
 
 /// A reference in an APA-like style (7th edition), as styled runs so that a view can italicise
 /// titles and link the DOI without this library producing any markup.

@@ -1,4 +1,5 @@
 import Foundation
+import XMLSupport
 
 extension CitationRecord {
     /// One RIS record: `TAG  - value` lines ending in CRLF, as the format specifies, from `TY` to

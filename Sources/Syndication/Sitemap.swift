@@ -1,4 +1,5 @@
 import Foundation
+import XMLSupport
 
 /// Sitemaps (https://www.sitemaps.org/protocol.html, schema 0.9). One file may list at most
 /// 50,000 URLs and weigh at most 50 MB uncompressed; the caller splits larger sites into several

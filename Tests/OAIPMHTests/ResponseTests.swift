@@ -1,3 +1,4 @@
+import XMLSupport
 import Foundation
 import OAIPMH
 import Testing
@@ -36,9 +37,9 @@ struct ResponseTests {
     }
 
     /// Parses the document and checks what every response shares.
-    func parse(_ xml: String) throws -> XMLNode {
+    func parse(_ xml: String) throws -> XMLTree {
         #expect(xml.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"))
-        let root = try XMLNode.parse(xml)
+        let root = try XMLTree.parse(xml)
         #expect(root.name == "OAI-PMH")
         #expect(root.namespace == Self.oai)
         #expect(root.children.first?.name == "responseDate")

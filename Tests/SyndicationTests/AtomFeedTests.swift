@@ -1,3 +1,4 @@
+import XMLSupport
 import Foundation
 import Syndication
 import Testing
@@ -45,7 +46,7 @@ struct AtomFeedTests {
     @Test("A feed parses back with its metadata and every entry")
     func structure() throws {
         // when
-        let root = try XMLNode.parse(feed.xml)
+        let root = try XMLTree.parse(feed.xml)
         // then
         #expect(root.name == "feed")
         #expect(root.namespace == Self.atom)
@@ -90,7 +91,7 @@ struct AtomFeedTests {
         nasty.entries[0].content = .html("<script>alert('x')</script>]]>")
         // when
         let xml = nasty.xml
-        let root = try XMLNode.parse(xml)
+        let root = try XMLTree.parse(xml)
         // then
         #expect(root.child("title")?.text == "Fish & <chips> \"quoted\" 'single' end")
         #expect(root.all("entry")[0].child("link")?["href"] == "https://cpmg.example.org/search?q=a&type=\"report\"")

@@ -1,3 +1,4 @@
+import XMLSupport
 import Foundation
 import Syndication
 import Testing
@@ -20,7 +21,7 @@ struct SitemapTests {
         // then
         #expect(xml.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"\(Self.namespace)\">"))
         #expect(xml.contains("<loc>https://cpmg.example.org/documents?country=jm&amp;type=report</loc>"))
-        let root = try XMLNode.parse(xml)
+        let root = try XMLTree.parse(xml)
         #expect(root.name == "urlset")
         #expect(root.namespace == Self.namespace)
         let urls = root.all("url")
@@ -39,7 +40,7 @@ struct SitemapTests {
             Sitemap.File(location: "https://cpmg.example.org/sitemap-1.xml", lastModified: Date(timeIntervalSince1970: 0)),
             Sitemap.File(location: "https://cpmg.example.org/sitemap-2.xml"),
         ])
-        let root = try XMLNode.parse(xml)
+        let root = try XMLTree.parse(xml)
         #expect(root.name == "sitemapindex")
         #expect(root.namespace == Self.namespace)
         #expect(root.all("sitemap").map { $0.child("loc")?.text } == [

@@ -88,23 +88,31 @@ struct ImportDocumentsCommand: AsyncCommand {
 
         try await prepareDatabase(app)
         let submitter = try await submitterAccount(signature.submitter, db: app.db)
-        let references = try await DocumentLibrary.References.load(app.db)
-        let viewer = Viewer(userID: submitter.id, role: submitter.role)
-        var report = ImportReport()
         var progress = Progress(title: signature.dryRun ? "Checking" : "Importing", total: table.rows.count)
+        let report = try await Self.importManifest(table, directory: directory, submitter: submitter, dryRun: signature.dryRun, app: app) {
+            progress.update($0)
+        }
+        context.console.print(report.summary(dryRun: signature.dryRun))
+        if !report.failures.isEmpty { throw CommandFailure("\(report.failures.count) row(s) were not imported") }
+    }
+
+    /// Imports (or, dry, checks) every row; each row whole or not at all.
+    static func importManifest(
+        _ table: CSVTable, directory: URL, submitter: User, dryRun: Bool, app: Application, progress: (Int) -> Void = { _ in }
+    ) async throws -> ImportReport {
+        let references = try await DocumentLibrary.References.load(app.db)
+        var report = ImportReport()
         for (index, row) in table.rows.enumerated() {
             do {
-                let outcome = try await importRow(row, directory: directory, references: references, submitter: submitter, viewer: viewer, dryRun: signature.dryRun, app: app)
-                report.record(row.line, outcome)
+                report.record(try await importRow(row, directory: directory, references: references, submitter: submitter, dryRun: dryRun, app: app))
             } catch let problem as RowProblem {
                 report.failures.append((row.line, problem.message))
             } catch {
                 report.failures.append((row.line, "\(error)"))
             }
-            progress.update(index + 1)
+            progress(index + 1)
         }
-        context.console.print(report.summary(dryRun: signature.dryRun))
-        if !report.failures.isEmpty { throw CommandFailure("\(report.failures.count) row(s) were not imported") }
+        return report
     }
 
     struct RowProblem: Error { let message: String }
@@ -117,7 +125,7 @@ struct ImportDocumentsCommand: AsyncCommand {
         var checked = 0
         var failures: [(line: Int, message: String)] = []
 
-        mutating func record(_ line: Int, _ outcome: Outcome) {
+        mutating func record(_ outcome: Outcome) {
             switch outcome {
             case .imported: imported += 1
             case .skipped: skipped += 1
@@ -147,8 +155,8 @@ struct ImportDocumentsCommand: AsyncCommand {
         return admin
     }
 
-    private func importRow(
-        _ row: CSVRow, directory: URL, references: DocumentLibrary.References, submitter: User, viewer: Viewer, dryRun: Bool, app: Application
+    private static func importRow(
+        _ row: CSVRow, directory: URL, references: DocumentLibrary.References, submitter: User, dryRun: Bool, app: Application
     ) async throws -> Outcome {
         func list(_ column: String) -> [String] {
             (row[column] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

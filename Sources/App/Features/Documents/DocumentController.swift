@@ -57,13 +57,7 @@ struct DocumentController: RouteCollection {
         if uploads.isEmpty { errors.add("files", "documents.form.filesRequired") }
         guard errors.isEmpty else { return try await renderForm(req, form: form, errors: errors, document: nil, status: .unprocessableEntity) }
 
-        let stored: [DocumentLibrary.StoredFile]
-        do {
-            stored = try await req.application.threadPool.runIfActive {
-                try DocumentLibrary.store(uploads.map { .init(name: $0.filename, data: $0.data) }, in: req.application.cpmg.blobs)
-            }
-        } catch let problem as DocumentLibrary.UploadProblem {
-            errors.add("files", { if case .empty = problem { "documents.form.fileEmpty" } else { "documents.form.fileUnreadable" } }())
+        guard let stored = try await store(uploads, req: req, errors: &errors) else {
             return try await renderForm(req, form: form, errors: errors, document: nil, status: .unprocessableEntity)
         }
         let wantsPublish = body.action != "draft"
@@ -110,13 +104,7 @@ struct DocumentController: RouteCollection {
         var errors = references.validate(form, now: req.now)
         let uploads = (body.files ?? []).filter { !$0.filename.isEmpty || $0.data.readableBytes > 0 }
         guard errors.isEmpty else { return try await renderForm(req, form: form, errors: errors, document: document, status: .unprocessableEntity) }
-        let stored: [DocumentLibrary.StoredFile]
-        do {
-            stored = try await req.application.threadPool.runIfActive {
-                try DocumentLibrary.store(uploads.map { .init(name: $0.filename, data: $0.data) }, in: req.application.cpmg.blobs)
-            }
-        } catch let problem as DocumentLibrary.UploadProblem {
-            errors.add("files", { if case .empty = problem { "documents.form.fileEmpty" } else { "documents.form.fileUnreadable" } }())
+        guard let stored = try await store(uploads, req: req, errors: &errors) else {
             return try await renderForm(req, form: form, errors: errors, document: document, status: .unprocessableEntity)
         }
         do {
@@ -126,6 +114,19 @@ struct DocumentController: RouteCollection {
             throw error
         }
         return req.redirect(to: .document(try document.requireID().uuidString), notice: "notice.documentSaved")
+    }
+
+    /// Stores the uploads in the blob store off the event loop; nil (with the problem at the
+    /// files field) when one cannot be stored.
+    private func store(_ uploads: [File], req: Request, errors: inout FormErrors) async throws -> [DocumentLibrary.StoredFile]? {
+        do {
+            return try await req.application.threadPool.runIfActive {
+                try DocumentLibrary.store(uploads.map { .init(name: $0.filename, data: $0.data) }, in: req.application.cpmg.blobs)
+            }
+        } catch let problem as DocumentLibrary.UploadProblem {
+            errors.add("files", { if case .empty = problem { "documents.form.fileEmpty" } else { "documents.form.fileUnreadable" } }())
+            return nil
+        }
     }
 
     private func decode(_ req: Request) throws -> DocumentForm.Body {

@@ -17,13 +17,17 @@ enum HomeIndex {
     }
 
     struct Model {
+        var latest: [SearchHit]
         var networks: [(name: String, summary: String)]
         var themes: [String]
         var groups: [CountryGroup]
         var countryCount: Int
     }
 
-    static func query(db: any Database, language: Language, t: Localizer) async throws -> Model {
+    static func query(db: any Database, viewer: Viewer, language: Language, t: Localizer) async throws -> Model {
+        let latest = try await SearchIndexes.make(for: db).search(
+            SearchRequest(query: SearchQuery(), sections: [DocumentLibrary.section], sort: .newest, limit: 5), viewer: viewer, on: db
+        ).hits
         let countries = try await Country.query(on: db).all()
         let networks = try await Network.query(on: db).sort(\.$name).all()
         let themes = try await Theme.query(on: db).all()
@@ -47,6 +51,7 @@ enum HomeIndex {
         let rest = countries.filter { !placed.contains($0.iso2) }
         if !rest.isEmpty { result.append(CountryGroup(titleKey: "countries.other", countries: items(rest))) }
         return Model(
+            latest: latest,
             networks: networks.map { (t("network.\($0.slug)"), t("network.\($0.slug).summary")) },
             themes: themes.map { t("theme.\($0.slug)") }.sorted { $0.localizedCompare($1) == .orderedAscending },
             groups: result.filter { !$0.countries.isEmpty },
@@ -73,6 +78,16 @@ enum HomeIndex {
                     .text(" "),
                     .link(.login(returnTo: nil), .class("button"), .text(t("nav.login")))
                 ))
+            ),
+            .section(
+                .attr("aria-labelledby", "latest"),
+                .h2(.id("latest"), .text(t("home.latest"))),
+                model.latest.isEmpty
+                    ? .p(.text(t("home.latest.none")))
+                    : .ul(.class("results"), .forEach(model.latest) { hit in
+                        .li(.el("a", .attr("href", hit.url), .el("strong", .text(hit.title))), .p(.class("meta"), .text(hit.summary)))
+                    }),
+                .p(.link(.documents(query: []), .text(t("home.latest.all"))))
             ),
             .section(
                 .attr("aria-labelledby", "what"),

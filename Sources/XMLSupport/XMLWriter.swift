@@ -1,17 +1,16 @@
 /// A minimal streaming XML writer: every text node and attribute value is escaped here, and
 /// characters XML 1.0 forbids (most C0 controls, U+FFFE, U+FFFF) are dropped, so a stray control
-/// character in a document's metadata can never make a reader reject the whole feed.
-///
-/// The same writer as OAIPMH/XMLWriter.swift: the two libraries share no target, so keep them alike.
-struct XMLWriter {
-    private(set) var output: String
+/// character in a document's metadata can never make a harvester or a feed reader reject the whole
+/// document. Shared by the OAI-PMH and syndication libraries.
+public struct XMLWriter: Sendable {
+    public private(set) var output: String
 
-    init(declaration: Bool = true) {
+    public init(declaration: Bool = true) {
         output = declaration ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" : ""
     }
 
     /// Writes `<name …>`, the content, and `</name>`. Attributes whose value is nil are left out.
-    mutating func element(_ name: String, _ attributes: [(String, String?)] = [], content: (inout XMLWriter) -> Void) {
+    public mutating func element(_ name: String, _ attributes: [(String, String?)] = [], content: (inout XMLWriter) -> Void) {
         open(name, attributes)
         output += ">"
         content(&self)
@@ -19,7 +18,7 @@ struct XMLWriter {
     }
 
     /// Writes an element holding only text; an empty text gives `<name/>`.
-    mutating func element(_ name: String, _ attributes: [(String, String?)] = [], text: String) {
+    public mutating func element(_ name: String, _ attributes: [(String, String?)] = [], text: String) {
         open(name, attributes)
         if text.isEmpty {
             output += "/>"
@@ -29,7 +28,7 @@ struct XMLWriter {
     }
 
     /// Writes each value as its own element, for repeatable fields.
-    mutating func elements(_ name: String, _ values: [String]) {
+    public mutating func elements(_ name: String, _ values: [String]) {
         for value in values { element(name, text: value) }
     }
 
@@ -41,19 +40,19 @@ struct XMLWriter {
     }
 }
 
-enum XMLEscaping {
-    static func text(_ value: String) -> String {
+public enum XMLEscaping {
+    public static func text(_ value: String) -> String {
         escape(value, quotes: false)
     }
 
     /// Also escapes quotes, and tab/newline/return as character references so that attribute-value
     /// normalisation does not turn them into spaces.
-    static func attribute(_ value: String) -> String {
+    public static func attribute(_ value: String) -> String {
         escape(value, quotes: true)
     }
 
     /// XML 1.0 `Char`: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
-    static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x9, 0xA, 0xD, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: true
         default: false

@@ -3,13 +3,14 @@ import Foundation
 import FoundationXML
 #endif
 
-/// A parsed XML element, for checking that a response is well-formed and has the right shape.
-final class XMLNode {
-    let name: String
-    let namespace: String?
-    let attributes: [String: String]
-    var children: [XMLNode] = []
-    var text = ""
+/// A parsed XML element, for checking that a response is well-formed and has the right shape
+/// (tests use it to read back what the writers produce).
+public final class XMLTree {
+    public let name: String
+    public let namespace: String?
+    public let attributes: [String: String]
+    public internal(set) var children: [XMLTree] = []
+    public internal(set) var text = ""
 
     init(name: String, namespace: String?, attributes: [String: String]) {
         self.name = name
@@ -17,12 +18,14 @@ final class XMLNode {
         self.attributes = attributes
     }
 
-    func child(_ name: String) -> XMLNode? { children.first { $0.name == name } }
-    func all(_ name: String) -> [XMLNode] { children.filter { $0.name == name } }
-    subscript(_ attribute: String) -> String? { attributes[attribute] }
+    public func child(_ name: String) -> XMLTree? { children.first { $0.name == name } }
+    public func all(_ name: String) -> [XMLTree] { children.filter { $0.name == name } }
+    /// Every element below this one (and itself) with the local name `name`.
+    public func descendants(_ name: String) -> [XMLTree] { (self.name == name ? [self] : []) + children.flatMap { $0.descendants(name) } }
+    public subscript(_ attribute: String) -> String? { attributes[attribute] }
 
     /// Parses with namespace processing; nil (and the parser's error) when not well-formed.
-    static func parse(_ xml: String) throws -> XMLNode {
+    public static func parse(_ xml: String) throws -> XMLTree {
         let delegate = Builder()
         let parser = XMLParser(data: Data(xml.utf8))
         parser.shouldProcessNamespaces = true
@@ -33,17 +36,17 @@ final class XMLNode {
         return root
     }
 
-    struct NotWellFormed: Error { let reason: String }
+    public struct NotWellFormed: Error { public let reason: String }
 
     private final class Builder: NSObject, XMLParserDelegate {
-        var root: XMLNode?
-        var stack: [XMLNode] = []
+        var root: XMLTree?
+        var stack: [XMLTree] = []
 
         func parser(
             _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
             qualifiedName: String?, attributes: [String: String] = [:]
         ) {
-            let node = XMLNode(name: elementName, namespace: namespaceURI, attributes: attributes)
+            let node = XMLTree(name: elementName, namespace: namespaceURI, attributes: attributes)
             stack.last?.children.append(node)
             if root == nil { root = node }
             stack.append(node)
