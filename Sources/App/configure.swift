@@ -34,6 +34,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
         CreateSearchIndex(),           // 14
         CreateDocuments(),             // 15
         CreatePlatformSecrets(),       // 16
+        UpdateSearchIndexAddPrefixes(), // 17
     ])
 
     // MARK: - Services
@@ -46,6 +47,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
         jobs: JobQueue(handlers: [MailDelivery(mailer: mailer), ExtractionJob(extractor: extractor)]),
         assets: try Assets.load(from: settings.resourcesDirectory),
         blobs: try LocalBlobStore(root: settings.dataDirectory.appendingPathComponent("blobs")),
+        references: ReferenceCache(),
         now: { Date() }
     )
     if app.environment == .testing {

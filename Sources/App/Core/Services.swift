@@ -10,6 +10,7 @@ public struct Platform: Sendable {
     public var jobs: JobQueue
     public var assets: Assets
     public var blobs: any BlobStore
+    public var references: ReferenceCache
     public var now: @Sendable () -> Date
 }
 

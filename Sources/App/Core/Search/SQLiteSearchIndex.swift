@@ -133,11 +133,15 @@ struct SQLiteSearchIndex: SearchIndex {
             : order
 
         let hits = try await hits(for: page, request: request, viewer: viewer, sql: sql)
+        // Facets without a chosen value share the result set: one pass counts them all. A facet
+        // with a chosen value is counted without its own filter, in a pass of its own.
         var facets: [String: [(value: String, count: Int)]] = [:]
-        for facet in request.facets {
-            let own = request.filters[facet].map { !$0.isEmpty } ?? false
-            let facetMatch = own ? Self.match(request, viewer: viewer, excluding: facet) : match
-            facets[facet] = try await Self.facetCounts(facet, match: facetMatch, cut: own ? try await Self.cutoff(facetMatch, candidates: request.candidates, sql: sql) : cut, sql: sql)
+        let shared = request.facets.filter { request.filters[$0]?.isEmpty ?? true }
+        facets.merge(try await Self.facetCounts(shared, match: match, cut: cut, sql: sql)) { $1 }
+        for facet in request.facets where !shared.contains(facet) {
+            let facetMatch = Self.match(request, viewer: viewer, excluding: facet)
+            let facetCut = try await Self.cutoff(facetMatch, candidates: request.candidates, sql: sql)
+            facets.merge(try await Self.facetCounts([facet], match: facetMatch, cut: facetCut, sql: sql)) { $1 }
         }
         return SearchResult(
             hits: hits, total: min(counted, SearchLimits.countCap), totalIsLowerBound: counted > SearchLimits.countCap,
@@ -195,12 +199,17 @@ struct SQLiteSearchIndex: SearchIndex {
         var snippets: [Int: String] = [:]
         if let text = Self.textExpression(request.query) {
             let match = text + " AND " + Self.tagExpression(request, viewer: viewer)
-            for row in try await sql.raw("""
-                SELECT rowid,
-                       snippet(search_fts, 2, \(bind: String(SearchMarkers.open)), \(bind: String(SearchMarkers.close)), '…', 24) AS a,
-                       snippet(search_fts, 3, \(bind: String(SearchMarkers.open)), \(bind: String(SearchMarkers.close)), '…', 24) AS b
-                FROM search_fts WHERE search_fts MATCH \(bind: match) AND rowid IN (\(list))
-                """).all() {
+            // One query a hit: FTS5 looks a rowid up directly, but scans for `rowid IN (…)`.
+            var rows: [any SQLRow] = []
+            for id in ids {
+                rows += try await sql.raw("""
+                    SELECT rowid,
+                           snippet(search_fts, 2, \(bind: String(SearchMarkers.open)), \(bind: String(SearchMarkers.close)), '…', 24) AS a,
+                           snippet(search_fts, 3, \(bind: String(SearchMarkers.open)), \(bind: String(SearchMarkers.close)), '…', 24) AS b
+                    FROM search_fts WHERE search_fts MATCH \(bind: match) AND rowid = \(bind: id)
+                    """).all()
+            }
+            for row in rows {
                 let abstract = try row.decode(column: "a", as: String.self)
                 let body = try row.decode(column: "b", as: String.self)
                 let marker = Character(SearchMarkers.open)
@@ -220,17 +229,22 @@ struct SQLiteSearchIndex: SearchIndex {
         return ids.compactMap { byID[$0] }
     }
 
-    static func facetCounts(_ facet: String, match: String, cut: Int, sql: any SQLDatabase) async throws -> [(value: String, count: Int)] {
-        var counts: [String: Int] = [:]
-        let prefix = facet + ":"
+    static func facetCounts(_ wanted: [String], match: String, cut: Int, sql: any SQLDatabase) async throws -> [String: [(value: String, count: Int)]] {
+        guard !wanted.isEmpty else { return [:] }
+        var counts: [String: [String: Int]] = [:]
+        let names = Set(wanted)
         for row in try await sql.raw("""
             SELECT e.tags FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid
             WHERE search_fts MATCH \(bind: match) AND search_fts.rowid >= \(bind: cut)
             """).all() {
-            for tag in try row.decode(column: "tags", as: String.self).split(separator: " ") where tag.hasPrefix(prefix) {
-                counts[String(tag.dropFirst(prefix.count)), default: 0] += 1
+            for tag in try row.decode(column: "tags", as: String.self).split(separator: " ") {
+                guard let colon = tag.firstIndex(of: ":") else { continue }
+                let facet = String(tag[..<colon])
+                if names.contains(facet) { counts[facet, default: [:]][String(tag[tag.index(after: colon)...]), default: 0] += 1 }
             }
         }
-        return counts.map { ($0.key, $0.value) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        return Dictionary(uniqueKeysWithValues: wanted.map { facet in
+            (facet, (counts[facet] ?? [:]).map { ($0.key, $0.value) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 })
+        })
     }
 }

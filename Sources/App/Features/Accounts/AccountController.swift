@@ -31,7 +31,7 @@ struct AccountController: RouteCollection {
         let type = User.OrganisationType(rawValue: input["organisation_type"])
         if type == nil { errors.add("organisation_type", "form.choose") }
         let country = input["country"].lowercased()
-        let known = try await Country.query(on: req.db).all(\.$iso2).map { $0.lowercased() }
+        let known = Array(try await req.application.cpmg.references.get(req.db, now: req.now).countriesByISO2.keys)
         if !known.contains(country) && country != "other" { errors.add("country", "form.choose") }
         let position = input.text("position", max: Membership.limits.position, errors: &errors)
         guard errors.isEmpty, let type else {
@@ -93,7 +93,7 @@ struct AccountController: RouteCollection {
 
     private func model(_ req: Request, _ user: User) async throws -> AccountPage.Model {
         let language = req.language
-        let countries = try await Country.query(on: req.db).all()
+        let references = try await req.application.cpmg.references.get(req.db, now: req.now)
         let userID = try user.requireID()
         let focal = try await CountryFocalPoint.query(on: req.db).filter(\.$user.$id == userID).with(\.$country).all()
         let networks = try await NetworkMembership.query(on: req.db).filter(\.$user.$id == userID).with(\.$network).all()
@@ -103,8 +103,7 @@ struct AccountController: RouteCollection {
             country: user.countryISO2?.lowercased() ?? "other", position: user.position, roleKey: "role.\(user.role.rawValue)",
             focalCountries: focal.map { $0.country.localizedName(language) },
             networks: networks.map { (t("network.\($0.network.slug)"), $0.kind == .coordinator) },
-            countries: countries.map { ($0.iso2.lowercased(), $0.localizedName(language)) }
-                .sorted { $0.1.localizedCompare($1.1) == .orderedAscending }
+            countries: references.countryOptions(language)
         )
     }
 

@@ -62,10 +62,7 @@ struct MembershipController: RouteCollection {
     }
 
     private func countryOptions(_ req: Request) async throws -> [(code: String, name: String)] {
-        let language = req.language
-        return try await Country.query(on: req.db).all()
-            .map { ($0.iso2.lowercased(), $0.localizedName(language)) }
-            .sorted { $0.1.localizedCompare($1.1) == .orderedAscending }
+        try await req.application.cpmg.references.get(req.db, now: req.now).countryOptions(req.language)
     }
 }
 

@@ -25,10 +25,14 @@ struct DocumentController: RouteCollection {
     // MARK: - Search
 
     func index(req: Request) async throws -> Response {
-        let references = try await DocumentLibrary.References.load(req.db)
+        let snapshot = try await req.application.cpmg.references.get(req.db, now: req.now)
+        let references = DocumentLibrary.References.load(from: snapshot)
         let year = Calendar(identifier: .gregorian).component(.year, from: req.now)
         let state = DocumentSearchState(pairs: req.queryPairs, known: DocumentIndex.knownValues(references), currentYear: year)
-        let model = try await DocumentIndex.query(state: state, viewer: req.viewer, language: req.language, t: req.t, candidates: req.application.cpmg.settings.searchCandidates, db: req.db)
+        let model = try await DocumentIndex.query(
+            state: state, viewer: req.viewer, language: req.language, t: req.t,
+            candidates: req.application.cpmg.settings.searchCandidates, references: snapshot, db: req.db
+        )
         let title = state.q.isEmpty ? req.t("documents.title") : req.t("documents.titleFor", ["query": state.q])
         let feed = SiteURL.documentsFeed(query: state.queryItems { $0.page = 1; $0.sort = .relevance }).path
         return req.page(title: title, current: .documents(query: []), head: .link(.rel(.alternate), .type("application/atom+xml"), .attr("href", feed), .attr("title", req.t("documents.feed")))) {
@@ -51,7 +55,7 @@ struct DocumentController: RouteCollection {
         let user = try req.requireUser()
         let body = try decode(req)
         let form = DocumentForm(body)
-        let references = try await DocumentLibrary.References.load(req.db)
+        let references = try await DocumentLibrary.References.load(req.application, db: req.db)
         var errors = references.validate(form, now: req.now)
         let uploads = (body.files ?? []).filter { !$0.filename.isEmpty || $0.data.readableBytes > 0 }
         if uploads.isEmpty { errors.add("files", "documents.form.filesRequired") }
@@ -100,7 +104,7 @@ struct DocumentController: RouteCollection {
         let user = try req.requireUser()
         let body = try decode(req)
         let form = DocumentForm(body)
-        let references = try await DocumentLibrary.References.load(req.db)
+        let references = try await DocumentLibrary.References.load(req.application, db: req.db)
         var errors = references.validate(form, now: req.now)
         let uploads = (body.files ?? []).filter { !$0.filename.isEmpty || $0.data.readableBytes > 0 }
         guard errors.isEmpty else { return try await renderForm(req, form: form, errors: errors, document: document, status: .unprocessableEntity) }
@@ -136,7 +140,8 @@ struct DocumentController: RouteCollection {
     }
 
     private func renderForm(_ req: Request, form: DocumentForm, errors: FormErrors, document: Document?, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let references = try await DocumentLibrary.References.load(req.db)
+        let snapshot = try await req.application.cpmg.references.get(req.db, now: req.now)
+        let references = DocumentLibrary.References.load(from: snapshot)
         let language = req.language
         let t = req.t
         var files: [String] = []
@@ -145,7 +150,7 @@ struct DocumentController: RouteCollection {
         }
         let model = DocumentFormPage.Model(
             documentID: try document?.requireID().uuidString, form: form, errors: errors,
-            countries: references.countries.map { .init(value: $0.key, label: $0.value.localizedName(language)) }.sorted { $0.label.localizedCompare($1.label) == .orderedAscending },
+            countries: snapshot.countryOptions(language).map { .init(value: $0.code, label: $0.name) },
             themes: references.themes.map { .init(value: $0.key, label: t("theme.\($0.key)")) }.sorted { $0.label.localizedCompare($1.label) == .orderedAscending },
             networks: references.networks.map { .init(value: $0.key, label: t("network.\($0.key)")) }.sorted { $0.label.localizedCompare($1.label) == .orderedAscending },
             isEditor: req.viewer.isEditor, canPublish: req.viewer.isEditor,

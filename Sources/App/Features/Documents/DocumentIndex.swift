@@ -69,22 +69,29 @@ enum DocumentIndex {
         ]
     }
 
-    static func query(state: DocumentSearchState, viewer: Viewer, language: Language, t: Localizer, candidates: Int, db: any Database) async throws -> Model {
+    static func query(state: DocumentSearchState, viewer: Viewer, language: Language, t: Localizer, candidates: Int, references: ReferenceCache.Snapshot, db: any Database) async throws -> Model {
         let query = SearchQuery.parse(state.q)
         var request = state.request(query: query)
         request.candidates = candidates
         let result = try await SearchIndexes.make(for: db).search(request, viewer: viewer, on: db)
         let ids = result.hits.compactMap { UUID(uuidString: $0.itemID) }
-        let documents = ids.isEmpty ? [] : try await Document.query(on: db).filter(\.$id ~~ ids).with(\.$countries).all()
+        let documents = ids.isEmpty ? [] : try await Document.query(on: db).filter(\.$id ~~ ids).all()
         let byID = Dictionary(uniqueKeysWithValues: documents.compactMap { d in d.id.map { ($0, d) } })
-        let countryNames = Dictionary(uniqueKeysWithValues: try await Country.query(on: db).all().map { ($0.iso2.lowercased(), $0.localizedName(language)) })
-        let labels = Labels(countries: countryNames, t: t)
+        var placesByDocument: [UUID: [String]] = [:]
+        if !ids.isEmpty {
+            for link in try await DocumentCountry.query(on: db).filter(\.$document.$id ~~ ids).all() {
+                if let country = references.countriesByID[link.$country.id] {
+                    placesByDocument[link.$document.id, default: []].append(references.countryName(country.iso2, language))
+                }
+            }
+        }
+        let labels = Labels(countries: references.countryNames[language] ?? [:], t: t)
         let hits: [Hit] = result.hits.compactMap { hit in
             guard let id = UUID(uuidString: hit.itemID), let document = byID[id] else { return nil }
             return Hit(
                 id: hit.itemID, title: document.title, authors: document.authors.isEmpty ? [document.publisher] : document.authors,
                 date: document.isoDate, kindKey: "documents.kind.\(document.kind.rawValue)",
-                countries: document.countries.map { $0.localizedName(language) }.sorted() + (document.regional ? [t("documents.regional")] : []),
+                countries: (placesByDocument[id] ?? []).sorted() + (document.regional ? [t("documents.regional")] : []),
                 snippet: hit.snippet
             )
         }

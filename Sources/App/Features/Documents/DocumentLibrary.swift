@@ -19,11 +19,20 @@ enum DocumentLibrary {
         var networks: [String: Network]
 
         static func load(_ db: any Database) async throws -> References {
+            try await load(from: ReferenceCache(lifetime: 0).get(db))
+        }
+
+        static func load(from snapshot: ReferenceCache.Snapshot) -> References {
             References(
-                countries: Dictionary(uniqueKeysWithValues: try await Country.query(on: db).all().map { ($0.iso2.lowercased(), $0) }),
-                themes: Dictionary(uniqueKeysWithValues: try await Theme.query(on: db).all().map { ($0.slug, $0) }),
-                networks: Dictionary(uniqueKeysWithValues: try await Network.query(on: db).all().map { ($0.slug, $0) })
+                countries: snapshot.countriesByISO2,
+                themes: Dictionary(uniqueKeysWithValues: snapshot.themes.map { ($0.slug, $0) }),
+                networks: Dictionary(uniqueKeysWithValues: snapshot.networks.map { ($0.slug, $0) })
             )
+        }
+
+        /// From the application's cache (pages); `load(_:)` reads the database (commands, tests).
+        static func load(_ app: Application, db: any Database) async throws -> References {
+            load(from: try await app.cpmg.references.get(db))
         }
 
         func validate(_ form: DocumentForm, now: Date) -> FormErrors {

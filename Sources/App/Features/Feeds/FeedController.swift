@@ -14,7 +14,7 @@ struct FeedController: RouteCollection {
     }
 
     func documentsFeed(req: Request) async throws -> Response {
-        let references = try await DocumentLibrary.References.load(req.db)
+        let references = try await DocumentLibrary.References.load(req.application, db: req.db)
         let year = Calendar(identifier: .gregorian).component(.year, from: req.now)
         var state = DocumentSearchState(pairs: req.queryPairs, known: DocumentIndex.knownValues(references), currentYear: year)
         state.sort = .newest

@@ -8,7 +8,10 @@ struct HomeController: RouteCollection {
     }
 
     func index(req: Request) async throws -> Response {
-        let model = try await HomeIndex.query(db: req.db, viewer: req.viewer, language: req.language, t: req.t)
+        let model = try await HomeIndex.query(
+            db: req.db, viewer: req.viewer, language: req.language, t: req.t,
+            references: try await req.application.cpmg.references.get(req.db, now: req.now)
+        )
         return req.page(title: req.t("site.short"), description: req.t("site.tagline"), current: .home) {
             HomeIndex.view(model, $0)
         }

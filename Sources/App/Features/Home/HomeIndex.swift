@@ -24,15 +24,15 @@ enum HomeIndex {
         var countryCount: Int
     }
 
-    static func query(db: any Database, viewer: Viewer, language: Language, t: Localizer) async throws -> Model {
+    static func query(db: any Database, viewer: Viewer, language: Language, t: Localizer, references: ReferenceCache.Snapshot) async throws -> Model {
         let latest = try await SearchIndexes.make(for: db).search(
             SearchRequest(query: SearchQuery(), sections: [DocumentLibrary.section], sort: .newest, limit: 5), viewer: viewer, on: db
         ).hits
-        let countries = try await Country.query(on: db).all()
-        let networks = try await Network.query(on: db).sort(\.$name).all()
-        let themes = try await Theme.query(on: db).all()
+        let countries = references.countries
+        let networks = references.networks.sorted { $0.name < $1.name }
+        let themes = references.themes
         func items(_ list: [Country]) -> [CountryItem] {
-            list.map { CountryItem(iso2: $0.iso2, name: $0.localizedName(language), flag: flag($0.iso2), cmcParticipant: $0.cmcParticipant) }
+            list.map { CountryItem(iso2: $0.iso2, name: references.countryName($0.iso2, language), flag: flag($0.iso2), cmcParticipant: $0.cmcParticipant) }
                 .sorted { $0.name.localizedCompare($1.name) == .orderedAscending }
         }
         let groups: [(String, (Country) -> Bool)] = [
