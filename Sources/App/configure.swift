@@ -35,6 +35,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
         CreateDocuments(),             // 15
         CreatePlatformSecrets(),       // 16
         UpdateSearchIndexAddPrefixes(), // 17
+        CreateSearchTags(),            // 18
     ])
 
     // MARK: - Services

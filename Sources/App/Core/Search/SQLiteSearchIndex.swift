@@ -27,6 +27,9 @@ struct SQLiteSearchIndex: SearchIndex {
             VALUES (\(bind: id), \(bind: entry.title), \(bind: entry.authors), \(bind: entry.abstract), \(bind: entry.body),
                     \(bind: tags.map(Self.token).joined(separator: " ")))
             """).run()
+        for tag in Set(tags.map(\.text)) where !tag.hasPrefix("section:") && !tag.hasPrefix("vis:") && !tag.hasPrefix("net:") {
+            try await sql.raw("INSERT INTO search_tags (entry_id, tag) VALUES (\(bind: id), \(bind: tag))").run()
+        }
     }
 
     func remove(section: String, itemID: String, on db: any Database) async throws {
@@ -34,12 +37,16 @@ struct SQLiteSearchIndex: SearchIndex {
         try await sql.raw("""
             DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_entries WHERE section = \(bind: section) AND item_id = \(bind: itemID))
             """).run()
+        try await sql.raw("""
+            DELETE FROM search_tags WHERE entry_id IN (SELECT id FROM search_entries WHERE section = \(bind: section) AND item_id = \(bind: itemID))
+            """).run()
         try await sql.raw("DELETE FROM search_entries WHERE section = \(bind: section) AND item_id = \(bind: itemID)").run()
     }
 
     func removeAll(section: String, on db: any Database) async throws {
         let sql = db as! any SQLDatabase
         try await sql.raw("DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_entries WHERE section = \(bind: section))").run()
+        try await sql.raw("DELETE FROM search_tags WHERE entry_id IN (SELECT id FROM search_entries WHERE section = \(bind: section))").run()
         try await sql.raw("DELETE FROM search_entries WHERE section = \(bind: section)").run()
     }
 
@@ -199,21 +206,20 @@ struct SQLiteSearchIndex: SearchIndex {
         var snippets: [Int: String] = [:]
         if let text = Self.textExpression(request.query) {
             let match = text + " AND " + Self.tagExpression(request, viewer: viewer)
-            // One query a hit: FTS5 looks a rowid up directly, but scans for `rowid IN (…)`.
-            var rows: [any SQLRow] = []
+            // One query a hit: FTS5 looks a rowid up directly, but scans for `rowid IN (…)`. The
+            // body's passage first; the abstract's only where the body has no match.
+            let marker = Character(SearchMarkers.open)
             for id in ids {
-                rows += try await sql.raw("""
-                    SELECT rowid,
-                           snippet(search_fts, 2, \(bind: String(SearchMarkers.open)), \(bind: String(SearchMarkers.close)), '…', 24) AS a,
-                           snippet(search_fts, 3, \(bind: String(SearchMarkers.open)), \(bind: String(SearchMarkers.close)), '…', 24) AS b
-                    FROM search_fts WHERE search_fts MATCH \(bind: match) AND rowid = \(bind: id)
-                    """).all()
-            }
-            for row in rows {
-                let abstract = try row.decode(column: "a", as: String.self)
-                let body = try row.decode(column: "b", as: String.self)
-                let marker = Character(SearchMarkers.open)
-                snippets[try row.decode(column: "rowid", as: Int.self)] = body.contains(marker) ? body : abstract.contains(marker) ? abstract : (body.isEmpty ? abstract : body)
+                var chosen: String? = nil
+                for column in [3, 2] {
+                    guard let text = try await sql.raw("""
+                        SELECT snippet(search_fts, \(unsafeRaw: String(column)), \(bind: String(SearchMarkers.open)), \(bind: String(SearchMarkers.close)), '…', 24) AS s
+                        FROM search_fts WHERE search_fts MATCH \(bind: match) AND rowid = \(bind: id)
+                        """).first()?.decode(column: "s", as: String.self) else { break }
+                    if text.contains(marker) { chosen = text; break }
+                    chosen = chosen ?? text
+                }
+                snippets[id] = chosen ?? ""
             }
         }
         var byID: [Int: SearchHit] = [:]
@@ -234,14 +240,14 @@ struct SQLiteSearchIndex: SearchIndex {
         var counts: [String: [String: Int]] = [:]
         let names = Set(wanted)
         for row in try await sql.raw("""
-            SELECT e.tags FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid
-            WHERE search_fts MATCH \(bind: match) AND search_fts.rowid >= \(bind: cut)
+            SELECT tag, count(*) AS n FROM search_tags
+            WHERE entry_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: match) AND rowid >= \(bind: cut))
+            GROUP BY tag
             """).all() {
-            for tag in try row.decode(column: "tags", as: String.self).split(separator: " ") {
-                guard let colon = tag.firstIndex(of: ":") else { continue }
-                let facet = String(tag[..<colon])
-                if names.contains(facet) { counts[facet, default: [:]][String(tag[tag.index(after: colon)...]), default: 0] += 1 }
-            }
+            let tag = try row.decode(column: "tag", as: String.self)
+            guard let colon = tag.firstIndex(of: ":") else { continue }
+            let facet = String(tag[..<colon])
+            if names.contains(facet) { counts[facet, default: [:]][String(tag[tag.index(after: colon)...])] = try row.decode(column: "n", as: Int.self) }
         }
         return Dictionary(uniqueKeysWithValues: wanted.map { facet in
             (facet, (counts[facet] ?? [:]).map { ($0.key, $0.value) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 })

@@ -95,3 +95,31 @@ struct UpdateSearchIndexAddPrefixes: AsyncMigration {
         try await sql.raw("DROP TABLE search_fts_old").run()
     }
 }
+
+/// Facet values one row each beside the SQLite index, so counting them is a GROUP BY in SQLite
+/// rather than parsing every candidate's tags in Swift.
+struct CreateSearchTags: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        guard sql.dialect.name != "postgresql" else { return }
+        try await sql.raw("CREATE TABLE search_tags (entry_id INTEGER NOT NULL, tag TEXT NOT NULL)").run()
+        try await sql.raw("CREATE INDEX idx_search_tags_entry ON search_tags (entry_id)").run()
+        // Entries indexed before: their tags are in search_entries.tags, space-separated.
+        try await sql.raw("""
+            WITH RECURSIVE split(entry_id, tag, rest) AS (
+                SELECT id, '', tags || ' ' FROM search_entries
+                UNION ALL
+                SELECT entry_id, substr(rest, 1, instr(rest, ' ') - 1), substr(rest, instr(rest, ' ') + 1) FROM split WHERE rest <> ''
+            )
+            INSERT INTO search_tags (entry_id, tag)
+            SELECT entry_id, tag FROM split
+            WHERE tag <> '' AND tag NOT LIKE 'section:%' AND tag NOT LIKE 'vis:%' AND tag NOT LIKE 'net:%'
+            """).run()
+    }
+
+    func revert(on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        guard sql.dialect.name != "postgresql" else { return }
+        try await sql.raw("DROP TABLE search_tags").run()
+    }
+}
