@@ -39,3 +39,24 @@ struct SearchQueryTests {
         #expect(WordFamily.root(of: "border") == nil)
     }
 }
+
+@Suite("Snippets")
+struct SnippetTests {
+    @Test("The passage around the first match, matches marked, word forms and accents included")
+    func passage() throws {
+        let text = "The report opens with history. Many Migrants arrived in Curaçao after 2015, and migration policy changed."
+        let marked = try #require(Snippets.passage(in: text, query: SearchQuery.parse("migration curacao")))
+        let pieces = SnippetPiece.pieces(fromMarked: marked)
+        #expect(pieces.filter(\.highlighted).map(\.text) == ["Migrants", "Curaçao", "migration"])
+        #expect(Snippets.passage(in: text, query: SearchQuery.parse("zebra")) == nil)
+    }
+
+    @Test("Long texts are cut with ellipses")
+    func window() throws {
+        let text = (1...200).map { "word\($0)" }.joined(separator: " ") + " target " + (1...200).map { "tail\($0)" }.joined(separator: " ")
+        let marked = try #require(Snippets.passage(in: text, query: SearchQuery.parse("target")))
+        #expect(marked.hasPrefix("… "))
+        #expect(marked.hasSuffix(" …"))
+        #expect(marked.split(separator: " ").count < 40)
+    }
+}

@@ -8,6 +8,8 @@ import Foundation
 /// "most recently indexed first" — the cheap order the bounds below rely on.
 struct SQLiteSearchIndex: SearchIndex {
     static let columns = "{title authors abstract body}"
+    /// How much of a body is read to find the passage for a hit.
+    static let snippetScanLimit = 200_000
 
     // MARK: - Writing
 
@@ -203,23 +205,17 @@ struct SQLiteSearchIndex: SearchIndex {
         let entries = try await sql.raw("""
             SELECT id, section, item_id, title, url, summary, date_key FROM search_entries WHERE id IN (\(list))
             """).all()
+        // The texts of the hits, by rowid (a direct lookup without MATCH); the passage is cut in Swift.
         var snippets: [Int: String] = [:]
-        if let text = Self.textExpression(request.query) {
-            let match = text + " AND " + Self.tagExpression(request, viewer: viewer)
-            // One query a hit: FTS5 looks a rowid up directly, but scans for `rowid IN (…)`. The
-            // body's passage first; the abstract's only where the body has no match.
-            let marker = Character(SearchMarkers.open)
-            for id in ids {
-                var chosen: String? = nil
-                for column in [3, 2] {
-                    guard let text = try await sql.raw("""
-                        SELECT snippet(search_fts, \(unsafeRaw: String(column)), \(bind: String(SearchMarkers.open)), \(bind: String(SearchMarkers.close)), '…', 24) AS s
-                        FROM search_fts WHERE search_fts MATCH \(bind: match) AND rowid = \(bind: id)
-                        """).first()?.decode(column: "s", as: String.self) else { break }
-                    if text.contains(marker) { chosen = text; break }
-                    chosen = chosen ?? text
-                }
-                snippets[id] = chosen ?? ""
+        if !request.query.isEmpty {
+            for row in try await sql.raw("""
+                SELECT rowid, abstract, substr(body, 1, \(unsafeRaw: String(Self.snippetScanLimit))) AS body FROM search_fts WHERE rowid IN (\(list))
+                """).all() {
+                let body = try row.decode(column: "body", as: String.self)
+                let abstract = try row.decode(column: "abstract", as: String.self)
+                snippets[try row.decode(column: "rowid", as: Int.self)] = Snippets.passage(in: body, query: request.query)
+                    ?? Snippets.passage(in: abstract, query: request.query)
+                    ?? Snippets.opening(abstract.isEmpty ? body : abstract)
             }
         }
         var byID: [Int: SearchHit] = [:]
