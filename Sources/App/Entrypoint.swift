@@ -83,13 +83,16 @@ struct LogfmtLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        var text = "ts=\(Date().formatted(.iso8601)) level=\(event.level.rawValue) msg=\(Self.quote(event.message.description))"
+        var text = "ts=\(Date().formatted(Self.timestamp)) level=\(event.level.rawValue) msg=\(Self.quote(event.message.description))"
         for key in merged.keys.sorted() {
             text += " \(key)=\(Self.quote("\(merged[key]!)"))"
         }
         text += "\n"
         FileHandle.standardError.write(Data(text.utf8))
     }
+
+    /// ISO 8601 in UTC with milliseconds.
+    static let timestamp = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     static func quote(_ value: String) -> String {
         if !value.isEmpty, value.allSatisfy({ $0.isLetter || $0.isNumber || "-_./:@".contains($0) }) { return value }

@@ -137,11 +137,7 @@ struct SQLiteSearchIndex: SearchIndex {
                 LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
                 """).all().map { try $0.decode(column: "id", as: Int.self) }
         }
-        let page = request.sort == .relevance && !request.query.isEmpty
-            ? Array(order.dropFirst(request.offset).prefix(request.limit))
-            : order
-
-        let hits = try await hits(for: page, request: request, viewer: viewer, sql: sql)
+        let hits = try await hits(for: order, request: request, viewer: viewer, sql: sql)
         // Facets without a chosen value share the result set: one pass counts them all. A facet
         // with a chosen value is counted without its own filter, in a pass of its own.
         var facets: [String: [(value: String, count: Int)]] = [:]
@@ -169,34 +165,21 @@ struct SQLiteSearchIndex: SearchIndex {
     /// Relevance among the candidates: a title match first, then authors, then abstract, then the
     /// body; within each, BM25 with title and authors weighted over abstract over body. A phrase
     /// skips BM25 (its document frequency would need a pass over every match) and uses recency.
+    /// One statement, so only the page's rows leave SQLite.
     private func ranked(_ request: SearchRequest, viewer: Viewer, match: String, cut: Int, sql: any SQLDatabase) async throws -> [Int] {
-        var tier: [Int: Int] = [:]
-        for (level, column) in ["{title}", "{authors}", "{abstract}"].enumerated().reversed() {
-            let columnMatch = Self.match(request, viewer: viewer, columns: column)
-            for row in try await sql.raw("""
-                SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: columnMatch) AND rowid >= \(bind: cut)
-                """).all() {
-                tier[try row.decode(column: "rowid", as: Int.self)] = level
-            }
-        }
+        let tiers = ["{title}", "{authors}", "{abstract}"].map { Self.match(request, viewer: viewer, columns: $0) }
         let hasPhrase = request.query.groups.joined().contains { if case .phrase = $0 { true } else { false } }
-        let rows: [(id: Int, score: Double)]
-        if hasPhrase {
-            rows = try await sql.raw("""
-                SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: match) AND rowid >= \(bind: cut)
-                """).all().map { (try $0.decode(column: "rowid", as: Int.self), 0) }
-        } else {
-            rows = try await sql.raw("""
-                SELECT rowid, bm25(search_fts, 10.0, 6.0, 3.0, 1.0, 0.0) AS score FROM search_fts
-                WHERE search_fts MATCH \(bind: match) AND rowid >= \(bind: cut)
-                """).all().map { (try $0.decode(column: "rowid", as: Int.self), try $0.decode(column: "score", as: Double.self)) }
-        }
-        return rows.sorted { a, b in
-            let ta = tier[a.id] ?? 3, tb = tier[b.id] ?? 3
-            if ta != tb { return ta < tb }
-            if a.score != b.score { return a.score < b.score }
-            return a.id > b.id
-        }.map(\.id)
+        let score: SQLQueryString = hasPhrase ? "NULL" : "bm25(search_fts, 10.0, 6.0, 3.0, 1.0, 0.0)"
+        return try await sql.raw("""
+            SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: match) AND rowid >= \(bind: cut)
+            ORDER BY
+                CASE WHEN rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: tiers[0]) AND rowid >= \(bind: cut)) THEN 0
+                     WHEN rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: tiers[1]) AND rowid >= \(bind: cut)) THEN 1
+                     WHEN rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: tiers[2]) AND rowid >= \(bind: cut)) THEN 2
+                     ELSE 3 END,
+                \(score), rowid DESC
+            LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
+            """).all().map { try $0.decode(column: "rowid", as: Int.self) }
     }
 
     private func hits(for ids: [Int], request: SearchRequest, viewer: Viewer, sql: any SQLDatabase) async throws -> [SearchHit] {

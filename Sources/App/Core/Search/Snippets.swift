@@ -11,14 +11,21 @@ enum Snippets {
         let matchers = Matcher.all(for: query)
         guard !matchers.isEmpty else { return nil }
         let tokens = Self.tokens(text)
-        guard let first = tokens.firstIndex(where: { token in matchers.contains { $0.matches(token.folded) } }) else { return nil }
+        // Folding is costly; only words that start like a query word are folded and compared.
+        let initials = Set(matchers.compactMap(\.prefix.first).flatMap { [$0, Character($0.uppercased())] })
+        func matches(_ token: Token) -> Bool {
+            guard let initial = text[token.range].first, !initial.isASCII || initials.contains(initial) else { return false }
+            let folded = fold(text[token.range])
+            return matchers.contains { $0.matches(folded) }
+        }
+        guard let first = tokens.firstIndex(where: matches) else { return nil }
         let start = max(0, first - 8)
         let end = min(tokens.count, start + words)
         var out = start > 0 ? "… " : ""
         var cursor = tokens[start].range.lowerBound
         for token in tokens[start..<end] {
             out += text[cursor..<token.range.lowerBound]
-            if matchers.contains(where: { $0.matches(token.folded) }) {
+            if matches(token) {
                 out += String(SearchMarkers.open) + text[token.range] + String(SearchMarkers.close)
             } else {
                 out += text[token.range]
@@ -39,7 +46,6 @@ enum Snippets {
 
     struct Token {
         var range: Range<String.Index>
-        var folded: String
     }
 
     static func tokens(_ text: String) -> [Token] {
@@ -51,12 +57,12 @@ enum Snippets {
             if character.isLetter || character.isNumber {
                 if start == nil { start = index }
             } else if let s = start {
-                tokens.append(Token(range: s..<index, folded: fold(text[s..<index])))
+                tokens.append(Token(range: s..<index))
                 start = nil
             }
             index = text.index(after: index)
         }
-        if let s = start { tokens.append(Token(range: s..<text.endIndex, folded: fold(text[s..<text.endIndex]))) }
+        if let s = start { tokens.append(Token(range: s..<text.endIndex)) }
         return tokens
     }
 
