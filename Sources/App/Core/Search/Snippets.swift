@@ -5,65 +5,84 @@ import Foundation
 /// (`migr*`) was most of a results page's time.
 enum Snippets {
     static let words = 26
+    static let wordsBefore = 8
 
     /// The passage, with matches between `SearchMarkers`; nil when no word of the query is found.
+    /// The text is scanned by Unicode scalars, and only up to the end of the passage.
     static func passage(in text: String, query: SearchQuery) -> String? {
         let matchers = Matcher.all(for: query)
         guard !matchers.isEmpty else { return nil }
-        let tokens = Self.tokens(text)
         // Folding is costly; only words that start like a query word are folded and compared.
-        let initials = Set(matchers.compactMap(\.prefix.first).flatMap { [$0, Character($0.uppercased())] })
-        func matches(_ token: Token) -> Bool {
-            guard let initial = text[token.range].first, !initial.isASCII || initials.contains(initial) else { return false }
-            let folded = fold(text[token.range])
+        let initials = Set(matchers.compactMap(\.prefix.unicodeScalars.first).flatMap { [$0] + String($0).uppercased().unicodeScalars })
+        func matches(_ range: Range<String.Index>) -> Bool {
+            guard let initial = text.unicodeScalars[range].first, !initial.isASCII || initials.contains(initial) else { return false }
+            let folded = fold(text[range])
             return matchers.contains { $0.matches(folded) }
         }
-        guard let first = tokens.firstIndex(where: matches) else { return nil }
-        let start = max(0, first - 8)
-        let end = min(tokens.count, start + words)
-        var out = start > 0 ? "… " : ""
-        var cursor = tokens[start].range.lowerBound
-        for token in tokens[start..<end] {
-            out += text[cursor..<token.range.lowerBound]
-            if matches(token) {
-                out += String(SearchMarkers.open) + text[token.range] + String(SearchMarkers.close)
+        var before: [Range<String.Index>] = []
+        var window: [Range<String.Index>] = []
+        var cutBefore = false
+        var cutAfter = false
+        for range in TokenSequence(text: text) {
+            if !window.isEmpty {
+                if before.count + window.count >= words { cutAfter = true; break }
+                window.append(range)
+            } else if matches(range) {
+                window.append(range)
             } else {
-                out += text[token.range]
+                before.append(range)
+                if before.count > wordsBefore { before.removeFirst(); cutBefore = true }
             }
-            cursor = token.range.upperBound
         }
-        if end < tokens.count { out += " …" }
+        guard !window.isEmpty, let first = (before + window).first else { return nil }
+        var out = cutBefore ? "… " : ""
+        var cursor = first.lowerBound
+        for range in before + window {
+            out += text[cursor..<range.lowerBound]
+            out += matches(range) ? String(SearchMarkers.open) + text[range] + String(SearchMarkers.close) : String(text[range])
+            cursor = range.upperBound
+        }
+        if cutAfter { out += " …" }
         return out.replacingOccurrences(of: "\n", with: " ")
     }
 
     /// The opening words of a text, unmarked.
     static func opening(_ text: String) -> String {
-        let tokens = Self.tokens(text)
-        guard let last = tokens.prefix(words).last else { return "" }
-        return String(text[text.startIndex..<last.range.upperBound]).replacingOccurrences(of: "\n", with: " ")
-            + (tokens.count > words ? " …" : "")
-    }
-
-    struct Token {
-        var range: Range<String.Index>
-    }
-
-    static func tokens(_ text: String) -> [Token] {
-        var tokens: [Token] = []
-        var start: String.Index? = nil
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            if character.isLetter || character.isNumber {
-                if start == nil { start = index }
-            } else if let s = start {
-                tokens.append(Token(range: s..<index))
-                start = nil
-            }
-            index = text.index(after: index)
+        var last: Range<String.Index>? = nil
+        var count = 0
+        var more = false
+        for range in TokenSequence(text: text) {
+            if count == words { more = true; break }
+            last = range
+            count += 1
         }
-        if let s = start { tokens.append(Token(range: s..<text.endIndex)) }
-        return tokens
+        guard let last else { return "" }
+        return String(text[text.startIndex..<last.upperBound]).replacingOccurrences(of: "\n", with: " ") + (more ? " …" : "")
+    }
+
+    /// The words (runs of letters and digits) of a text, lazily, by Unicode scalars.
+    struct TokenSequence: Sequence, IteratorProtocol {
+        let text: String
+        var index: String.Index
+
+        init(text: String) {
+            self.text = text
+            self.index = text.unicodeScalars.startIndex
+        }
+
+        mutating func next() -> Range<String.Index>? {
+            let scalars = text.unicodeScalars
+            while index < scalars.endIndex, !Self.isWordScalar(scalars[index]) { index = scalars.index(after: index) }
+            guard index < scalars.endIndex else { return nil }
+            let start = index
+            while index < scalars.endIndex, Self.isWordScalar(scalars[index]) { index = scalars.index(after: index) }
+            return start..<index
+        }
+
+        static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+            if scalar.isASCII { return ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) }
+            return scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar.properties.generalCategory == .nonspacingMark
+        }
     }
 
     static func fold<S: StringProtocol>(_ word: S) -> String {
