@@ -36,6 +36,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
         CreatePlatformSecrets(),       // 16
         UpdateSearchIndexAddPrefixes(), // 17
         CreateSearchTags(),            // 18
+        CreateSearchHead(),            // 19
     ])
 
     // MARK: - Services

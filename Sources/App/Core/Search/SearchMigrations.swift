@@ -123,3 +123,24 @@ struct CreateSearchTags: AsyncMigration {
         try await sql.raw("DROP TABLE search_tags").run()
     }
 }
+
+/// The compact ranking table beside the SQLite index: title, authors and abstract (and tags),
+/// so relevance is computed over a document's head, never over its whole text.
+struct CreateSearchHead: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        guard sql.dialect.name != "postgresql" else { return }
+        try await sql.raw("""
+            CREATE VIRTUAL TABLE search_head USING fts5(title, authors, abstract, tags, \(unsafeRaw: UpdateSearchIndexAddPrefixes.tokenizer), prefix = '3 4 5 6 7 8')
+            """).run()
+        try await sql.raw("""
+            INSERT INTO search_head (rowid, title, authors, abstract, tags) SELECT rowid, title, authors, abstract, tags FROM search_fts
+            """).run()
+    }
+
+    func revert(on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        guard sql.dialect.name != "postgresql" else { return }
+        try await sql.raw("DROP TABLE search_head").run()
+    }
+}
