@@ -210,7 +210,7 @@ error_log {root}/error.log;
 events {{ worker_connections 1024; }}
 http {{
   access_log off;
-  gzip on; gzip_types text/html; gzip_min_length 256;
+  gzip on; gzip_min_length 256;
   server {{ listen 127.0.0.1:{port}; root {root}; location / {{ default_type text/html; }} }}
 }}
 """)
@@ -312,10 +312,11 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--work", default=os.environ.get("BENCH_DIR", "/tmp/cpmg-bench"), help="corpora are kept here between runs")
     parser.add_argument("--only", choices=["sqlite", "postgres"])
+    parser.add_argument("--binary", default=str(ROOT / ".build" / "release" / "cpmg"), help="the cpmg binary to measure")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / f"search-{dt.date.today().isoformat()}.md"))
     args = parser.parse_args()
 
-    binary = ROOT / ".build" / "release" / "cpmg"
+    binary = Path(args.binary)
     if not binary.exists():
         raise SystemExit("build the release binary first: swift build -c release (bench/search does)")
     work = Path(args.work)

@@ -177,27 +177,43 @@ struct SQLiteSearchIndex: SearchIndex {
     /// The body is matched but never ranked: BM25 over 2,000 full texts of a common word cost
     /// ~20 ms, over their heads ~2 ms.
     private func ranked(_ request: SearchRequest, viewer: Viewer, match: String, cut: Int, sql: any SQLDatabase) async throws -> [Int] {
+        // FTS5 answers `rowid IN (subquery)` one lookup at a time, so the two tables are combined
+        // here rather than in SQL. A head match is a full match unless an excluded word stands in
+        // the body only: those are removed at the end.
         let head = Self.match(request, viewer: viewer, columns: "{title authors abstract}")
-        let inHead: SQLQueryString = """
-            search_head MATCH \(bind: head) AND rowid >= \(bind: cut)
-            AND rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: match) AND rowid >= \(bind: cut))
-            """
-        let headCount = try await sql.raw("SELECT count(*) AS n FROM search_head WHERE \(inHead)").first()?.decode(column: "n", as: Int.self) ?? 0
+        let headCount = try await sql.raw("""
+            SELECT count(*) AS n FROM search_head WHERE search_head MATCH \(bind: head) AND rowid >= \(bind: cut)
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
         var ids: [Int] = []
         if request.offset < headCount {
             ids = try await sql.raw("""
-                SELECT rowid FROM search_head WHERE \(inHead)
+                SELECT rowid FROM search_head WHERE search_head MATCH \(bind: head) AND rowid >= \(bind: cut)
                 ORDER BY bm25(search_head, 10.0, 6.0, 3.0, 0.0), rowid DESC
                 LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
                 """).all().map { try $0.decode(column: "rowid", as: Int.self) }
         }
         let missing = request.limit - ids.count
         if missing > 0 {
-            ids += try await sql.raw("""
-                SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: match) AND rowid >= \(bind: cut)
-                AND rowid NOT IN (SELECT rowid FROM search_head WHERE \(inHead))
-                ORDER BY rowid DESC LIMIT \(bind: missing) OFFSET \(bind: max(0, request.offset - headCount))
-                """).all().map { try $0.decode(column: "rowid", as: Int.self) }
+            let inHead = Set(try await sql.raw("""
+                SELECT rowid FROM search_head WHERE search_head MATCH \(bind: head) AND rowid >= \(bind: cut)
+                """).all().map { try $0.decode(column: "rowid", as: Int.self) })
+            let skip = max(0, request.offset - headCount)
+            var seen = 0
+            for row in try await sql.raw("""
+                SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: match) AND rowid >= \(bind: cut) ORDER BY rowid DESC
+                """).all() {
+                let id = try row.decode(column: "rowid", as: Int.self)
+                guard !inHead.contains(id) else { continue }
+                if seen >= skip { ids.append(id) }
+                seen += 1
+                if ids.count >= request.limit { break }
+            }
+        }
+        if !request.query.excluded.isEmpty, !ids.isEmpty {
+            let kept = Set(try await sql.raw("""
+                SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: match) AND rowid IN (\(SQLList(ids.map { SQLBind($0) })))
+                """).all().map { try $0.decode(column: "rowid", as: Int.self) })
+            ids = ids.filter(kept.contains)
         }
         return ids
     }
