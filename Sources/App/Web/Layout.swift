@@ -100,7 +100,6 @@ public enum Layout {
                     .ul(.forEach(Section.allCases) { section in
                         .li(.link(
                             section.url,
-                            .flag("aria-current", false),
                             current == section.url ? .attr("aria-current", "page") : .empty,
                             .text(t(section.titleKey))
                         ))

@@ -89,12 +89,8 @@ struct DocumentController: RouteCollection {
     func editForm(req: Request) async throws -> Response {
         let document = try await visibleDocument(req)
         try req.authorize(.editItem(ownerID: document.$submitter.id, ownerMayEdit: document.status == .draft))
-        let snapshot = try await DocumentLibrary.snapshot(document, db: req.db)
-        let form = DocumentForm(
-            document, countries: (snapshot["countries"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0 != "regional" && !$0.isEmpty },
-            themes: (snapshot["themes"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
-            network: snapshot["network"].flatMap { $0.isEmpty ? nil : $0 }
-        )
+        let links = try await DocumentLibrary.links(document, db: req.db)
+        let form = DocumentForm(document, countries: links.countries, themes: links.themes, network: links.network)
         return try await renderForm(req, form: form, errors: FormErrors(), document: document)
     }
 

@@ -197,12 +197,18 @@ enum DocumentLibrary {
         if document.status == .published { try await reindex(document, app: app, db: db) }
     }
 
-    static func snapshot(_ document: Document, db: any Database) async throws -> [String: String] {
+    /// The document's countries (lower-case alpha-2), theme slugs and network slug.
+    static func links(_ document: Document, db: any Database) async throws -> (countries: [String], themes: [String], network: String?) {
         let id = try document.requireID()
         let countries = try await DocumentCountry.query(on: db).filter(\.$document.$id == id).with(\.$country).all().map { $0.country.iso2.lowercased() }
         let themes = try await DocumentTheme.query(on: db).filter(\.$document.$id == id).with(\.$theme).all().map(\.theme.slug)
         let network = try await document.$network.get(on: db)?.slug
-        return DocumentSnapshot.of(document, countries: countries, themes: themes, network: network)
+        return (countries, themes, network)
+    }
+
+    static func snapshot(_ document: Document, db: any Database) async throws -> [String: String] {
+        let links = try await links(document, db: db)
+        return DocumentSnapshot.of(document, countries: links.countries, themes: links.themes, network: links.network)
     }
 
     static func revision(_ document: Document, user: UUID?, action: String, changes: [[String: String]], db: any Database, now: Date) async throws {
