@@ -37,6 +37,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
         UpdateSearchIndexAddPrefixes(), // 17
         CreateSearchTags(),            // 18
         CreateSearchHead(),            // 19
+        UpdateSearchEntriesIndexes(),  // 20
     ])
 
     // MARK: - Services

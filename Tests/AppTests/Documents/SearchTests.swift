@@ -67,6 +67,67 @@ struct DocumentSearchTests {
         }
     }
 
+    @Test("Past the candidate bound: the newest matches are ranked and counted, the total is estimated", arguments: TestDatabase.all)
+    func bounded(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let index = SearchIndexes.make(for: app.db)
+            // 12 entries mention "cassava"; the 2nd oldest has it in its title. Countries alternate;
+            // every third is a study.
+            for n in 1...12 {
+                try await index.upsert(SearchEntry(
+                    section: "documents", itemID: "doc-\(n)", visibility: .public,
+                    title: n == 2 ? "Cassava exports" : "Report \(n)", body: "Notes on cassava and trade, part \(n).",
+                    url: "/documents/doc-\(n)", dateKey: 20_100_000 + n * 10_000 + 101,
+                    tags: [SearchTag("country", n.isMultiple(of: 2) ? "jm" : "tt"), SearchTag("type", n.isMultiple(of: 3) ? "study" : "report")]
+                ), on: app.db)
+            }
+            var request = SearchRequest(query: SearchQuery.parse("cassava"), sections: ["documents"], limit: 3, facets: ["country", "type"])
+            request.candidates = 4
+            let bounded = try await index.search(request, viewer: .visitor, on: app.db)
+            #expect(bounded.totalIsEstimate)
+            #expect(bounded.total > 4 && bounded.total <= 12)
+            #expect(bounded.pageable == 4)
+            #expect(bounded.facetsSampled)
+            // Only the four newest are candidates: the title match (doc-2) is not among them.
+            #expect(bounded.hits.map(\.itemID) == ["doc-12", "doc-11", "doc-10"])
+            #expect(bounded.facets["country"]?.map(\.count).reduce(0, +) == 4)
+            request.offset = 3
+            #expect(try await index.search(request, viewer: .visitor, on: app.db).hits.map(\.itemID) == ["doc-9"])
+            request.offset = 4
+            #expect(try await index.search(request, viewer: .visitor, on: app.db).hits.isEmpty)
+
+            // Without the bound the title match comes first and everything is counted exactly.
+            request.offset = 0
+            request.candidates = 100
+            let all = try await index.search(request, viewer: .visitor, on: app.db)
+            #expect(!all.totalIsEstimate && all.total == 12 && all.pageable == 12)
+            #expect(all.hits.first?.itemID == "doc-2")
+            #expect(all.facets["country"]?.first(where: { $0.value == "jm" })?.count == 6)
+
+            // A chosen filter: its own facet still counts the other value, over the unfiltered matches.
+            request.filters = ["country": ["jm"]]
+            let filtered = try await index.search(request, viewer: .visitor, on: app.db)
+            #expect(filtered.total == 6)
+            #expect(filtered.facets["country"]?.first(where: { $0.value == "tt" })?.count == 6)
+            #expect(filtered.facets["type"]?.first(where: { $0.value == "report" })?.count == 4)
+            #expect(filtered.facets["type"]?.first(where: { $0.value == "study" })?.count == 2)
+
+            // Two chosen filters: each facet counts as if its own filter were not chosen.
+            request.filters = ["country": ["jm"], "type": ["report"]]
+            let both = try await index.search(request, viewer: .visitor, on: app.db)
+            #expect(both.total == 4)
+            #expect(both.facets["country"]?.first(where: { $0.value == "tt" })?.count == 4)
+            #expect(both.facets["country"]?.first(where: { $0.value == "jm" })?.count == 4)
+            #expect(both.facets["type"]?.first(where: { $0.value == "study" })?.count == 2)
+            #expect(both.facets["type"]?.first(where: { $0.value == "report" })?.count == 4)
+
+            // Newest first by publication date, past the bound too.
+            request = SearchRequest(query: SearchQuery.parse("cassava"), sections: ["documents"], sort: .newest, limit: 2)
+            request.candidates = 4
+            #expect(try await index.search(request, viewer: .visitor, on: app.db).hits.map(\.itemID) == ["doc-12", "doc-11"])
+        }
+    }
+
     @Test("Hostile queries get an answer, never an error", arguments: TestDatabase.all)
     func hostile(database: TestDatabase) async throws {
         try await withApp(database) { app in

@@ -93,70 +93,64 @@ struct PostgresSearchIndex: SearchIndex {
     func search(_ request: SearchRequest, viewer: Viewer, on db: any Database) async throws -> SearchResult {
         let sql = db as! any SQLDatabase
         let condition = Self.condition(request, viewer: viewer)
-        let counted = try await sql.raw("""
-            SELECT count(*) AS n FROM (SELECT 1 FROM search_entries WHERE \(condition) LIMIT \(unsafeRaw: String(SearchLimits.countCap + 1))) s
-            """).first()?.decode(column: "n", as: Int.self) ?? 0
-        guard counted > 0 else { return .empty }
-        let cut = counted > request.candidates ? try await Self.cutoff(condition, candidates: request.candidates, sql: sql) : 0
+        let bound = request.candidates
+        let rank = request.sort == .relevance && !request.query.isEmpty
+        let fetched = try await Self.newest(condition, limit: bound + 1, tiers: rank ? request.query : nil, sql: sql)
+        guard !fetched.isEmpty else { return .empty }
+        let sampled = fetched.count > bound
+        let pool = Array(fetched.prefix(bound))
+        let total = sampled ? try await SearchAssembly.SectionSpan.read(request.sections, sql: sql).estimate(sample: pool.count, lowest: pool.last?.id ?? 0) : pool.count
 
         let ids: [Int]
-        switch (request.sort, request.query.isEmpty) {
-        case (.relevance, false):
-            ids = try await ranked(request, condition: condition, cut: cut, sql: sql)
-        case (.title, _):
+        if sampled && !rank {
+            // Newest or by title over every match: the candidates are the most recently
+            // indexed, not the most recently published.
             ids = try await sql.raw("""
-                SELECT id FROM search_entries WHERE \(condition) ORDER BY title_sort, id DESC
+                SELECT id FROM search_entries WHERE \(condition)
+                ORDER BY \(unsafeRaw: request.sort == .title ? "title_sort, id DESC" : "date_key DESC, id DESC")
                 LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
                 """).all().map { try $0.decode(column: "id", as: Int.self) }
-        default:
-            ids = try await sql.raw("""
-                SELECT id FROM search_entries WHERE \(condition) ORDER BY date_key DESC, id DESC
-                LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
-                """).all().map { try $0.decode(column: "id", as: Int.self) }
+        } else {
+            ids = SearchAssembly.page(pool, sort: rank ? .relevance : (request.sort == .title ? .title : .newest),
+                                      offset: request.offset, limit: request.limit)
         }
         let hits = try await hits(for: ids, request: request, sql: sql)
 
-        var facets: [String: [(value: String, count: Int)]] = [:]
-        for facet in request.facets {
-            let own = request.filters[facet].map { !$0.isEmpty } ?? false
-            let facetCondition = own ? Self.condition(request, viewer: viewer, excluding: facet) : condition
-            let facetCut = own ? try await Self.cutoff(facetCondition, candidates: request.candidates, sql: sql) : cut
-            let rows = try await sql.raw("""
-                SELECT substr(tag, \(bind: facet.count + 2)::int) AS value, count(*) AS n
-                FROM (SELECT unnest(tags) AS tag FROM search_entries WHERE \(facetCondition) AND id >= \(bind: facetCut)) t
-                WHERE tag LIKE \(bind: facet + ":%") GROUP BY tag
-                """).all()
-            facets[facet] = try rows.map { (try $0.decode(column: "value", as: String.self), try $0.decode(column: "n", as: Int.self)) }
-                .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        var facetsSampled = sampled
+        let shared = request.facets.filter { request.filters[$0]?.isEmpty ?? true }
+        var facets = SearchAssembly.facetCounts(pool, facets: shared)
+        for facet in request.facets where !shared.contains(facet) {
+            let own = try await Self.newest(Self.condition(request, viewer: viewer, excluding: facet), limit: bound + 1, tiers: nil, sql: sql)
+            facetsSampled = facetsSampled || own.count > bound
+            facets.merge(SearchAssembly.facetCounts(Array(own.prefix(bound)), facets: [facet])) { $1 }
         }
         return SearchResult(
-            hits: hits, total: min(counted, SearchLimits.countCap), totalIsLowerBound: counted > SearchLimits.countCap,
-            facets: facets, facetsSampled: cut > 0, sampleSize: request.candidates
+            hits: hits, total: total, totalIsEstimate: sampled, pageable: sampled ? pool.count : total,
+            facets: facets, facetsSampled: facetsSampled, sampleSize: bound
         )
     }
 
-    static func cutoff(_ condition: SQLQueryString, candidates: Int, sql: any SQLDatabase) async throws -> Int {
-        try await sql.raw("""
-            SELECT id FROM search_entries WHERE \(condition) ORDER BY id DESC LIMIT 1 OFFSET \(bind: candidates - 1)
-            """).first()?.decode(column: "id", as: Int.self) ?? 0
-    }
-
-    /// Among the candidates: title matches, then authors, then abstract (ranked by the small head
-    /// vector), then body-only matches by recency — the body's vector is never ranked.
-    private func ranked(_ request: SearchRequest, condition: SQLQueryString, cut: Int, sql: any SQLDatabase) async throws -> [Int] {
-        let q = Self.tsquery(request.query)
-        let rows = try await sql.raw("""
-            SELECT id,
-                   CASE WHEN head_tsv @@ to_tsquery('cpmg', \(bind: Self.tsquery(request.query, weight: "A"))) THEN 0
-                        WHEN head_tsv @@ to_tsquery('cpmg', \(bind: Self.tsquery(request.query, weight: "B"))) THEN 1
-                        WHEN head_tsv @@ to_tsquery('cpmg', \(bind: Self.tsquery(request.query, weight: "C"))) THEN 2
-                        ELSE 3 END AS tier,
-                   ts_rank(head_tsv, to_tsquery('cpmg', \(bind: q))) AS score
-            FROM search_entries WHERE \(condition) AND id >= \(bind: cut)
-            ORDER BY tier, score DESC, id DESC
-            LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
-            """).all()
-        return try rows.map { try $0.decode(column: "id", as: Int.self) }
+    /// The newest matches (by index order) with their tags, date and sort key; with a query, also
+    /// their relevance tier from the small head vector: every word in the title or authors (A, B)
+    /// 0, in the head 1, else 2. The body's vector is matched but never ranked.
+    static func newest(_ condition: SQLQueryString, limit: Int, tiers query: SearchQuery?, sql: any SQLDatabase) async throws -> [SearchCandidate] {
+        var tier: SQLQueryString = "2"
+        if let query {
+            tier = """
+                CASE WHEN head_tsv @@ to_tsquery('cpmg', \(bind: tsquery(query, weight: "AB"))) THEN 0
+                     WHEN head_tsv @@ to_tsquery('cpmg', \(bind: tsquery(query))) THEN 1 ELSE 2 END
+                """
+        }
+        return try await sql.raw("""
+            SELECT id, tags, date_key, title_sort, \(tier) AS tier FROM search_entries WHERE \(condition)
+            ORDER BY id DESC LIMIT \(bind: limit)
+            """).all().map { row in
+            SearchCandidate(
+                id: try row.decode(column: "id", as: Int.self), tags: try row.decode(column: "tags", as: [String].self),
+                dateKey: try row.decode(column: "date_key", as: Int.self), titleSort: try row.decode(column: "title_sort", as: String.self),
+                tier: try row.decode(column: "tier", as: Int.self)
+            )
+        }
     }
 
     private func hits(for ids: [Int], request: SearchRequest, sql: any SQLDatabase) async throws -> [SearchHit] {

@@ -7,7 +7,6 @@ import Foundation
 /// Both share the rowid; a re-indexed entry gets a new, higher rowid, so rowid order is
 /// "most recently indexed first" — the cheap order the bounds below rely on.
 struct SQLiteSearchIndex: SearchIndex {
-    static let columns = "{title authors abstract body}"
     /// How much of a body is read to find the passage for a hit.
     static let snippetScanLimit = 200_000
 
@@ -34,18 +33,12 @@ struct SQLiteSearchIndex: SearchIndex {
             VALUES (\(bind: id), \(bind: entry.title), \(bind: entry.authors), \(bind: entry.abstract),
                     \(bind: tags.map(Self.token).joined(separator: " ")))
             """).run()
-        for tag in Set(tags.map(\.text)) where !tag.hasPrefix("section:") && !tag.hasPrefix("vis:") && !tag.hasPrefix("net:") {
-            try await sql.raw("INSERT INTO search_tags (entry_id, tag) VALUES (\(bind: id), \(bind: tag))").run()
-        }
     }
 
     func remove(section: String, itemID: String, on db: any Database) async throws {
         let sql = db as! any SQLDatabase
         try await sql.raw("""
             DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_entries WHERE section = \(bind: section) AND item_id = \(bind: itemID))
-            """).run()
-        try await sql.raw("""
-            DELETE FROM search_tags WHERE entry_id IN (SELECT id FROM search_entries WHERE section = \(bind: section) AND item_id = \(bind: itemID))
             """).run()
         try await sql.raw("""
             DELETE FROM search_head WHERE rowid IN (SELECT id FROM search_entries WHERE section = \(bind: section) AND item_id = \(bind: itemID))
@@ -56,7 +49,6 @@ struct SQLiteSearchIndex: SearchIndex {
     func removeAll(section: String, on db: any Database) async throws {
         let sql = db as! any SQLDatabase
         try await sql.raw("DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_entries WHERE section = \(bind: section))").run()
-        try await sql.raw("DELETE FROM search_tags WHERE entry_id IN (SELECT id FROM search_entries WHERE section = \(bind: section))").run()
         try await sql.raw("DELETE FROM search_head WHERE rowid IN (SELECT id FROM search_entries WHERE section = \(bind: section))").run()
         try await sql.raw("DELETE FROM search_entries WHERE section = \(bind: section)").run()
     }
@@ -85,137 +77,198 @@ struct SQLiteSearchIndex: SearchIndex {
         }
     }
 
-    /// The text part in FTS5 syntax, limited to `columns`; nil for an empty query.
-    static func textExpression(_ query: SearchQuery, columns: String = columns) -> String? {
+    /// The text part in FTS5 syntax, limited to `columns` (nil: any column); nil for an empty
+    /// query. Tag tokens ("xcountryxjm") never occur in text, so neither the text nor the tags
+    /// need a column filter on the full table — a filter makes FTS5 read every position list.
+    static func textExpression(_ query: SearchQuery, columns: String? = nil) -> String? {
         guard !query.isEmpty else { return nil }
         let positive = query.groups.map { group in
             group.count == 1 ? render(group[0], expand: true) : "(" + group.map { render($0, expand: true) }.joined(separator: " OR ") + ")"
         }.joined(separator: " AND ")
         let negative = query.excluded.map { " NOT " + render($0, expand: false) }.joined()
-        return "\(columns) : (\(positive)\(negative))"
+        return (columns.map { "\($0) : " } ?? "") + "(\(positive)\(negative))"
     }
 
-    static func tagExpression(_ request: SearchRequest, viewer: Viewer, excluding facet: String? = nil) -> String {
+    /// Filters, and section and access when they belong in the FTS expression (see `Scope`).
+    static func tagExpression(_ request: SearchRequest, viewer: Viewer, excluding facet: String? = nil, scope: Scope) -> String? {
         var parts: [String] = []
-        let sections = request.sections.map { token(SearchTag("section", $0)) }
-        if !sections.isEmpty { parts.append("(" + sections.joined(separator: " OR ") + ")") }
-        if let visible = SearchIndexes.visibleTags(for: viewer) {
-            parts.append("(" + visible.compactMap(SearchTag.init(text:)).map(token).joined(separator: " OR ") + ")")
-        }
         for group in request.filterGroups where group.facet != facet {
             parts.append("(" + group.values.map { token(SearchTag(group.facet, $0)) }.joined(separator: " OR ") + ")")
         }
-        return "{tags} : (" + parts.joined(separator: " AND ") + ")"
+        let bare = parts.isEmpty && request.query.isEmpty
+        if scope.sections || bare {
+            parts.append("(" + request.sections.map { token(SearchTag("section", $0)) }.joined(separator: " OR ") + ")")
+        }
+        if bare, let visible = SearchIndexes.visibleTags(for: viewer) {
+            parts.append("(" + visible.compactMap(SearchTag.init(text:)).map(token).joined(separator: " OR ") + ")")
+        }
+        return parts.isEmpty ? nil : "(" + parts.joined(separator: " AND ") + ")"
     }
 
-    static func match(_ request: SearchRequest, viewer: Viewer, excluding facet: String? = nil, columns: String = columns) -> String {
-        [textExpression(request.query, columns: columns), tagExpression(request, viewer: viewer, excluding: facet)]
+    /// The query with every filter except `chosen`, and all but at most one of those: the rows
+    /// that count for the chosen facets (each counted without its own filter).
+    static func match(_ request: SearchRequest, viewer: Viewer, loosening chosen: [String], scope: Scope) -> String {
+        guard chosen.count > 1 else { return match(request, viewer: viewer, excluding: chosen.first, scope: scope) }
+        var base = request
+        base.filters = request.filters.filter { !chosen.contains($0.key) }
+        let groups = request.filterGroups.filter { chosen.contains($0.facet) }
+        let either = groups.indices.map { skipped in
+            "(" + groups.indices.filter { $0 != skipped }.map { index in
+                "(" + groups[index].values.map { token(SearchTag(groups[index].facet, $0)) }.joined(separator: " OR ") + ")"
+            }.joined(separator: " AND ") + ")"
+        }.joined(separator: " OR ")
+        // `base` may be bare (no words, no other filters) without being so: keep section and
+        // access out unless the scope asks for the section.
+        var parts = [textExpression(base.query)].compactMap { $0 }
+        for group in base.filterGroups {
+            parts.append("(" + group.values.map { token(SearchTag(group.facet, $0)) }.joined(separator: " OR ") + ")")
+        }
+        if scope.sections { parts.append("(" + request.sections.map { token(SearchTag("section", $0)) }.joined(separator: " OR ") + ")") }
+        parts.append("(" + either + ")")
+        return parts.joined(separator: " AND ")
+    }
+
+    static func match(_ request: SearchRequest, viewer: Viewer, excluding facet: String? = nil, columns: String? = nil, scope: Scope) -> String {
+        [textExpression(request.query, columns: columns), tagExpression(request, viewer: viewer, excluding: facet, scope: scope)]
             .compactMap { $0 }.joined(separator: " AND ")
+    }
+
+    /// Where section and access are checked. Their tokens are in nearly every row, and FTS5
+    /// intersecting them with a query reads their whole posting lists: so they are checked on
+    /// the joined `search_entries` row instead (always, cheaply), and put into the expression
+    /// only when nothing else is (a list without words or filters) or, for sections, when the
+    /// sections hold less than half the index (then their token is what narrows the search).
+    struct Scope {
+        var sections: Bool
+    }
+
+    /// Section and access as a condition on the joined `search_entries` row `e`.
+    static func postCondition(_ request: SearchRequest, viewer: Viewer) -> SQLQueryString {
+        var clause: SQLQueryString = "e.section IN (\(SQLList(request.sections.map { SQLBind($0) })))"
+        if let visible = SearchIndexes.visibleTags(for: viewer) {
+            let tests = visible.map { tag -> SQLQueryString in "instr(' ' || e.tags || ' ', \(bind: " \(tag) ")) > 0" }
+            clause = clause + " AND (" + tests.joined(separator: " OR ") + ")"
+        }
+        return clause
     }
 
     // MARK: - Searching
 
     func search(_ request: SearchRequest, viewer: Viewer, on db: any Database) async throws -> SearchResult {
-        let sql = db as! any SQLDatabase
-        let match = Self.match(request, viewer: viewer)
+        try await db.withConnection { connection in
+            let sql = connection as! any SQLDatabase
+            // A search reads the long posting lists of a few frequent tokens (access, section) again
+            // and again: this connection keeps 64 MB of pages instead of SQLite's default 2 MB.
+            try await sql.raw("PRAGMA cache_size = -65536").run()
+            return try await search(request, viewer: viewer, sql: sql)
+        }
+    }
 
-        let counted = try await sql.raw("""
-            SELECT count(*) AS n FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: match) LIMIT \(unsafeRaw: String(SearchLimits.countCap + 1)))
-            """).first()?.decode(column: "n", as: Int.self) ?? 0
-        guard counted > 0 else { return .empty }
+    private func search(_ request: SearchRequest, viewer: Viewer, sql: any SQLDatabase) async throws -> SearchResult {
+        let span = try await SearchAssembly.SectionSpan.read(request.sections, sql: sql)
+        let scope = Scope(sections: span.share < 0.5)
+        let match = Self.match(request, viewer: viewer, scope: scope)
+        let post = Self.postCondition(request, viewer: viewer)
+        let bound = request.candidates
+        let shared = request.facets.filter { request.filters[$0]?.isEmpty ?? true }
+        let fetched = try await Self.newest(match, post: post, limit: bound + 1, facets: shared, sql: sql)
+        guard !fetched.isEmpty else { return .empty }
+        let sampled = fetched.count > bound
+        var pool = Array(fetched.prefix(bound))
+        let total = sampled ? span.estimate(sample: pool.count, lowest: pool.last?.id ?? 0) : pool.count
 
-        // The most recent matches bound the ranking and the facet counts.
-        let cut = counted > request.candidates
-            ? try await Self.cutoff(match, candidates: request.candidates, sql: sql)
-            : 0
-
+        let rank = request.sort == .relevance && !request.query.isEmpty
+        if rank { try await Self.assignTiers(&pool, request: request, viewer: viewer, scope: scope, sql: sql) }
         let order: [Int]
-        switch (request.sort, request.query.isEmpty) {
-        case (.relevance, false):
-            order = try await ranked(request, viewer: viewer, match: match, cut: cut, sql: sql)
-        case (.title, _):
-            order = try await sql.raw("""
-                SELECT e.id FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid
-                WHERE search_fts MATCH \(bind: match) ORDER BY e.title_sort, e.id DESC
-                LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
-                """).all().map { try $0.decode(column: "id", as: Int.self) }
-        default:
-            order = try await sql.raw("""
-                SELECT e.id FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid
-                WHERE search_fts MATCH \(bind: match) ORDER BY e.date_key DESC, e.id DESC
-                LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
-                """).all().map { try $0.decode(column: "id", as: Int.self) }
+        if sampled && !rank {
+            // Newest or by title over every match: the candidates are the most recently
+            // indexed, not the most recently published.
+            let orderBy = request.sort == .title ? "title_sort, id DESC" : "date_key DESC, id DESC"
+            if request.query.isEmpty {
+                // No words: walk the (section, date) or (section, title) index, checking tags.
+                order = try await sql.raw("""
+                    SELECT id FROM search_entries WHERE \(Self.tagCondition(request, viewer: viewer))
+                    ORDER BY \(unsafeRaw: orderBy) LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
+                    """).all().map { try $0.decode(column: "id", as: Int.self) }
+            } else {
+                order = try await sql.raw("""
+                    SELECT e.id FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid
+                    WHERE search_fts MATCH \(bind: match) AND \(post)
+                    ORDER BY \(unsafeRaw: orderBy.replacingOccurrences(of: "id DESC", with: "e.id DESC"))
+                    LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
+                    """).all().map { try $0.decode(column: "id", as: Int.self) }
+            }
+        } else {
+            order = SearchAssembly.page(pool, sort: rank ? .relevance : (request.sort == .title ? .title : .newest),
+                                        offset: request.offset, limit: request.limit)
         }
         let hits = try await hits(for: order, request: request, viewer: viewer, sql: sql)
-        // Facets without a chosen value share the result set: one pass counts them all. A facet
-        // with a chosen value is counted without its own filter, in a pass of its own.
-        var facets: [String: [(value: String, count: Int)]] = [:]
-        let shared = request.facets.filter { request.filters[$0]?.isEmpty ?? true }
-        facets.merge(try await Self.facetCounts(shared, match: match, cut: cut, sql: sql)) { $1 }
-        for facet in request.facets where !shared.contains(facet) {
-            let facetMatch = Self.match(request, viewer: viewer, excluding: facet)
-            let facetCut = try await Self.cutoff(facetMatch, candidates: request.candidates, sql: sql)
-            facets.merge(try await Self.facetCounts([facet], match: facetMatch, cut: facetCut, sql: sql)) { $1 }
+
+        // Facets without a chosen value are counted over the candidates; a facet with a chosen
+        // value over the matches of the query without its own filter (so other values show
+        // what choosing them would add).
+        var facetsSampled = sampled
+        var facets = SearchAssembly.facetCounts(pool, facets: shared)
+        let chosen = request.facets.filter { !shared.contains($0) }
+        if !chosen.isEmpty {
+            // One pass over the matches that miss at most one chosen filter.
+            let loose = try await Self.newest(Self.match(request, viewer: viewer, loosening: chosen, scope: scope), post: post,
+                                              limit: bound + 1, facets: chosen, sql: sql)
+            facetsSampled = facetsSampled || loose.count > bound
+            facets.merge(SearchAssembly.chosenFacetCounts(Array(loose.prefix(bound)), request: request, chosen: chosen)) { $1 }
         }
         return SearchResult(
-            hits: hits, total: min(counted, SearchLimits.countCap), totalIsLowerBound: counted > SearchLimits.countCap,
-            facets: facets, facetsSampled: cut > 0, sampleSize: request.candidates
+            hits: hits, total: total, totalIsEstimate: sampled, pageable: sampled ? pool.count : total,
+            facets: facets, facetsSampled: facetsSampled, sampleSize: bound
         )
     }
 
-    /// The rowid of the `candidates`-th most recent match (0 when there are fewer).
-    static func cutoff(_ match: String, candidates: Int, sql: any SQLDatabase) async throws -> Int {
-        try await sql.raw("""
-            SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: match)
-            ORDER BY rowid DESC LIMIT 1 OFFSET \(bind: candidates - 1)
-            """).first()?.decode(column: "rowid", as: Int.self) ?? 0
+    /// Section, access and filters as a condition on `search_entries` (its space-separated tags).
+    static func tagCondition(_ request: SearchRequest, viewer: Viewer) -> SQLQueryString {
+        var clause: SQLQueryString = "section IN (\(SQLList(request.sections.map { SQLBind($0) })))"
+        func anyOf(_ tags: [String]) -> SQLQueryString {
+            let tests = tags.map { tag -> SQLQueryString in "instr(' ' || tags || ' ', \(bind: " \(tag) ")) > 0" }
+            return "(" + tests.joined(separator: " OR ") + ")"
+        }
+        if let visible = SearchIndexes.visibleTags(for: viewer) { clause = clause + " AND " + anyOf(visible) }
+        for group in request.filterGroups {
+            clause = clause + " AND " + anyOf(group.values.map { "\(group.facet):\($0)" })
+        }
+        return clause
     }
 
-    /// Relevance among the candidates, on a compact ranking table: documents that match in their
-    /// title, authors or abstract first, ordered by BM25 over those columns (title 10, authors 6,
-    /// abstract 3) in `search_head`; then documents that match only in the body, newest first.
-    /// The body is matched but never ranked: BM25 over 2,000 full texts of a common word cost
-    /// ~20 ms, over their heads ~2 ms.
-    private func ranked(_ request: SearchRequest, viewer: Viewer, match: String, cut: Int, sql: any SQLDatabase) async throws -> [Int] {
-        // FTS5 answers `rowid IN (subquery)` one lookup at a time, so the two tables are combined
-        // here rather than in SQL. A head match is a full match unless an excluded word stands in
-        // the body only: those are removed at the end.
-        let head = Self.match(request, viewer: viewer, columns: "{title authors abstract}")
-        let headCount = try await sql.raw("""
-            SELECT count(*) AS n FROM search_head WHERE search_head MATCH \(bind: head) AND rowid >= \(bind: cut)
-            """).first()?.decode(column: "n", as: Int.self) ?? 0
-        var ids: [Int] = []
-        if request.offset < headCount {
-            ids = try await sql.raw("""
-                SELECT rowid FROM search_head WHERE search_head MATCH \(bind: head) AND rowid >= \(bind: cut)
-                ORDER BY bm25(search_head, 10.0, 6.0, 3.0, 0.0), rowid DESC
-                LIMIT \(bind: request.limit) OFFSET \(bind: request.offset)
-                """).all().map { try $0.decode(column: "rowid", as: Int.self) }
+    /// The newest matches (by index order), newest first, with their tags, date and sort key.
+    /// One row comes back, the candidates joined into one text: decoding thousands of rows one
+    /// by one costs more than the search itself.
+    static func newest(_ match: String, post: SQLQueryString, limit: Int, facets: [String], sql: any SQLDatabase) async throws -> [SearchCandidate] {
+        let row = try await sql.raw("""
+            SELECT group_concat(id || char(31) || date_key || char(31) || tags || char(31) || title_sort, char(30)) AS rows FROM (
+                SELECT e.id, e.date_key, e.tags, e.title_sort FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid
+                WHERE search_fts MATCH \(bind: match) AND \(post) ORDER BY search_fts.rowid DESC LIMIT \(bind: limit))
+            """).first()
+        guard let text = try row?.decode(column: "rows", as: String?.self) else { return [] }
+        return SearchAssembly.candidates(fromJoined: text, facets: facets).sorted { $0.id > $1.id }
+    }
+
+    /// The rowids a head match finds from `lowest` on, read as one text.
+    static func rowids(_ match: String, from lowest: Int, sql: any SQLDatabase) async throws -> Set<Int> {
+        let row = try await sql.raw("""
+            SELECT group_concat(rowid) AS ids FROM search_head WHERE search_head MATCH \(bind: match) AND rowid >= \(bind: lowest)
+            """).first()
+        guard let text = try row?.decode(column: "ids", as: String?.self) else { return [] }
+        return Set(text.utf8.split(separator: 0x2C).compactMap { Int(Substring($0)) })
+    }
+
+    /// Relevance tiers on the compact head table: every word in the title or authors (0), in the
+    /// head (1), else the body (2). Two lists of rowids within the candidates' id range; BM25 is
+    /// not used, as its per-query document frequencies read every posting of a common word.
+    static func assignTiers(_ pool: inout [SearchCandidate], request: SearchRequest, viewer: Viewer, scope: Scope, sql: any SQLDatabase) async throws {
+        guard let lowest = pool.map(\.id).min() else { return }
+        let strong = try await rowids(Self.match(request, viewer: viewer, columns: "{title authors}", scope: scope), from: lowest, sql: sql)
+        let head = try await rowids(Self.match(request, viewer: viewer, scope: scope), from: lowest, sql: sql)
+        for index in pool.indices {
+            pool[index].tier = strong.contains(pool[index].id) ? 0 : head.contains(pool[index].id) ? 1 : 2
         }
-        let missing = request.limit - ids.count
-        if missing > 0 {
-            let inHead = Set(try await sql.raw("""
-                SELECT rowid FROM search_head WHERE search_head MATCH \(bind: head) AND rowid >= \(bind: cut)
-                """).all().map { try $0.decode(column: "rowid", as: Int.self) })
-            let skip = max(0, request.offset - headCount)
-            var seen = 0
-            for row in try await sql.raw("""
-                SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: match) AND rowid >= \(bind: cut) ORDER BY rowid DESC
-                """).all() {
-                let id = try row.decode(column: "rowid", as: Int.self)
-                guard !inHead.contains(id) else { continue }
-                if seen >= skip { ids.append(id) }
-                seen += 1
-                if ids.count >= request.limit { break }
-            }
-        }
-        if !request.query.excluded.isEmpty, !ids.isEmpty {
-            let kept = Set(try await sql.raw("""
-                SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: match) AND rowid IN (\(SQLList(ids.map { SQLBind($0) })))
-                """).all().map { try $0.decode(column: "rowid", as: Int.self) })
-            ids = ids.filter(kept.contains)
-        }
-        return ids
     }
 
     private func hits(for ids: [Int], request: SearchRequest, viewer: Viewer, sql: any SQLDatabase) async throws -> [SearchHit] {
@@ -248,24 +301,5 @@ struct SQLiteSearchIndex: SearchIndex {
             )
         }
         return ids.compactMap { byID[$0] }
-    }
-
-    static func facetCounts(_ wanted: [String], match: String, cut: Int, sql: any SQLDatabase) async throws -> [String: [(value: String, count: Int)]] {
-        guard !wanted.isEmpty else { return [:] }
-        var counts: [String: [String: Int]] = [:]
-        let names = Set(wanted)
-        for row in try await sql.raw("""
-            SELECT tag, count(*) AS n FROM search_tags
-            WHERE entry_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: match) AND rowid >= \(bind: cut))
-            GROUP BY tag
-            """).all() {
-            let tag = try row.decode(column: "tag", as: String.self)
-            guard let colon = tag.firstIndex(of: ":") else { continue }
-            let facet = String(tag[..<colon])
-            if names.contains(facet) { counts[facet, default: [:]][String(tag[tag.index(after: colon)...])] = try row.decode(column: "n", as: Int.self) }
-        }
-        return Dictionary(uniqueKeysWithValues: wanted.map { facet in
-            (facet, (counts[facet] ?? [:]).map { ($0.key, $0.value) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 })
-        })
     }
 }

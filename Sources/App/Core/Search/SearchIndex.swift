@@ -144,15 +144,17 @@ enum SearchMarkers {
 public struct SearchResult: Sendable {
     public var hits: [SearchHit]
     public var total: Int
-    /// The total was counted up to a cap ("more than 10,000").
-    public var totalIsLowerBound: Bool
+    /// More matches than the candidate bound: `total` is an estimate ("about 81,000").
+    public var totalIsEstimate: Bool
+    /// How many hits the pages reach: all of them, or the candidate bound when estimated.
+    public var pageable: Int
     /// Facet → (value, count), most frequent first.
     public var facets: [String: [(value: String, count: Int)]]
     /// The counts come from the most recent matches only, not all of them.
     public var facetsSampled: Bool
     public var sampleSize: Int
 
-    public static let empty = SearchResult(hits: [], total: 0, totalIsLowerBound: false, facets: [:], facetsSampled: false, sampleSize: 0)
+    public static let empty = SearchResult(hits: [], total: 0, totalIsEstimate: false, pageable: 0, facets: [:], facetsSampled: false, sampleSize: 0)
 }
 
 /// The shared full-text index: FTS5 on SQLite, tsvector on PostgreSQL, one behaviour.
@@ -163,11 +165,10 @@ public protocol SearchIndex: Sendable {
     func search(_ request: SearchRequest, viewer: Viewer, on db: any Database) async throws -> SearchResult
 }
 
-/// Tuning shared by both engines; see docs/search.md for what the bounds cost.
+/// Tuning shared by both engines; see docs/search.md for what the bound costs.
 public enum SearchLimits {
-    /// Totals are counted exactly up to here, then shown as "more than".
-    public static let countCap = 10_000
-    /// Relevance ranking and facet counts look at the most recent matches up to this many
+    /// Each search fetches the most recent matches up to this many: relevance ranking, facet
+    /// counts and paging work on them, and a larger total is estimated from their density
     /// (`CPMG_SEARCH_CANDIDATES` changes it; the benchmark compares it with no bound).
     public static let candidates = 2_000
 }

@@ -144,3 +144,30 @@ struct CreateSearchHead: AsyncMigration {
         try await sql.raw("DROP TABLE search_head").run()
     }
 }
+
+/// Facet counts now come from the candidates' tags in `search_entries`, so the one-row-per-tag
+/// table beside the SQLite index goes; the first and last id of a section (for estimating a
+/// large total) are read from a `(section, id)` index on both engines; SQLite also gets
+/// `(section, date)` and `(section, title)` indexes for lists without words.
+struct UpdateSearchEntriesIndexes: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        if sql.dialect.name != "postgresql" {
+            try await sql.raw("DROP TABLE IF EXISTS search_tags").run()
+            // Lists without words walk these in order, checking tags (PostgreSQL has its own).
+            try await sql.raw("CREATE INDEX IF NOT EXISTS search_entries_section_date ON search_entries (section, date_key DESC, id DESC)").run()
+            try await sql.raw("CREATE INDEX search_entries_section_title ON search_entries (section, title_sort, id DESC)").run()
+        }
+        try await sql.raw("CREATE INDEX search_entries_section_id ON search_entries (section, id)").run()
+    }
+
+    func revert(on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        try await sql.raw("DROP INDEX search_entries_section_id").run()
+        if sql.dialect.name != "postgresql" {
+            try await sql.raw("DROP INDEX search_entries_section_date").run()
+            try await sql.raw("DROP INDEX search_entries_section_title").run()
+        }
+        try await CreateSearchTags().prepare(on: db)
+    }
+}

@@ -32,7 +32,7 @@ enum DocumentIndex {
         var queryText: String
         var hits: [Hit]
         var total: Int
-        var totalIsLowerBound: Bool
+        var totalIsEstimate: Bool
         var facets: [Facet]
         var facetsSampled: Bool
         var sampleSize: Int
@@ -75,7 +75,10 @@ enum DocumentIndex {
         request.candidates = candidates
         let result = try await SearchIndexes.make(for: db).search(request, viewer: viewer, on: db)
         let ids = result.hits.compactMap { UUID(uuidString: $0.itemID) }
-        let documents = ids.isEmpty ? [] : try await Document.query(on: db).filter(\.$id ~~ ids).all()
+        // Only what a hit shows: decoding every field of a document costs more than the search.
+        let documents = ids.isEmpty ? [] : try await Document.query(on: db).filter(\.$id ~~ ids)
+            .field(\.$id).field(\.$title).field(\.$authorsJSON).field(\.$publisher).field(\.$year).field(\.$month).field(\.$day)
+            .field(\.$kind).field(\.$regional).all()
         let byID = Dictionary(uniqueKeysWithValues: documents.compactMap { d in d.id.map { ($0, d) } })
         var placesByDocument: [UUID: [String]] = [:]
         if !ids.isEmpty {
@@ -106,9 +109,9 @@ enum DocumentIndex {
             return Facet(name: name, titleKey: "documents.facet.\(name)", values: values)
         }
         return Model(
-            state: state, queryText: state.q, hits: hits, total: result.total, totalIsLowerBound: result.totalIsLowerBound,
+            state: state, queryText: state.q, hits: hits, total: result.total, totalIsEstimate: result.totalIsEstimate,
             facets: facets, facetsSampled: result.facetsSampled, sampleSize: result.sampleSize,
-            pages: max(1, (result.total + DocumentSearchState.pageSize - 1) / DocumentSearchState.pageSize),
+            pages: max(1, (result.pageable + DocumentSearchState.pageSize - 1) / DocumentSearchState.pageSize),
             canSubmit: Access.can(viewer, .contribute), ignored: state.ignored
         )
     }
@@ -183,7 +186,7 @@ enum DocumentIndex {
     }
 
     static func countLine(_ model: Model, _ t: Localizer) -> String {
-        model.totalIsLowerBound ? t("documents.countMore", ["count": model.total.formatted()]) : t.plural("documents.count", model.total)
+        model.totalIsEstimate ? t("documents.countAbout", ["count": model.total.formatted()]) : t.plural("documents.count", model.total)
     }
 
     static func results<C: HTML.BodyContext>(_ model: Model, _ context: PageContext) -> Node<C> {

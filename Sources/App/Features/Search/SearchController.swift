@@ -31,7 +31,7 @@ enum SearchResults {
         var titleKey: String
         var hits: [SearchHit]
         var total: Int
-        var totalIsLowerBound: Bool
+        var totalIsEstimate: Bool
         var more: SiteURL?
     }
 
@@ -49,7 +49,7 @@ enum SearchResults {
         for section in sections {
             let result = try await index.search(SearchRequest(query: query, sections: [section.name], limit: 5), viewer: viewer, on: db)
             guard result.total > 0 else { continue }
-            groups.append(Group(titleKey: section.titleKey, hits: result.hits, total: result.total, totalIsLowerBound: result.totalIsLowerBound,
+            groups.append(Group(titleKey: section.titleKey, hits: result.hits, total: result.total, totalIsEstimate: result.totalIsEstimate,
                                 more: result.total > result.hits.count ? section.more?(text) : nil))
         }
         return Model(query: text, groups: groups)
@@ -74,7 +74,7 @@ enum SearchResults {
             .if(!model.query.isEmpty, .p(.class("result-count"), .attr("role", "status"), .text(t.plural("search.results", model.total)))),
             .forEach(model.groups) { group in
                 .section(
-                    .h2(.text(t(group.titleKey)), .text(" "), .el("span", .class("count"), .text("(\(group.totalIsLowerBound ? "\(group.total)+" : String(group.total)))"))),
+                    .h2(.text(t(group.titleKey)), .text(" "), .el("span", .class("count"), .text("(\(group.totalIsEstimate ? "≈\(group.total.formatted())" : String(group.total)))"))),
                     .ul(.class("results"), .forEach(group.hits) { hit in
                         .li(
                             .el("a", .attr("href", hit.url), .el("strong", .text(hit.title))),
