@@ -312,6 +312,8 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--work", default=os.environ.get("BENCH_DIR", "/tmp/cpmg-bench"), help="corpora are kept here between runs")
     parser.add_argument("--only", choices=["sqlite", "postgres"])
+    parser.add_argument("--keep-postgres", action="store_true",
+                        help="POSTGRES_TEST_URL is a database kept between runs: load it only once, like SQLite")
     parser.add_argument("--binary", default=str(ROOT / ".build" / "release" / "cpmg"), help="the cpmg binary to measure")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / f"search-{dt.date.today().isoformat()}.md"))
     args = parser.parse_args()
@@ -327,7 +329,8 @@ def main():
     if args.only in (None, "postgres") and os.environ.get("POSTGRES_TEST_URL"):
         engines.append(("postgres", {"CPMG_DATA_DIR": str(work / "postgres"), "DATABASE_URL": os.environ["POSTGRES_TEST_URL"]}))
         # A throwaway server is a new database every run: load again.
-        (work / "postgres.loaded").unlink(missing_ok=True)
+        if not args.keep_postgres:
+            (work / "postgres.loaded").unlink(missing_ok=True)
     results, baseline_html = [], []
     for name, env in engines:
         print(f"== {name}", flush=True)

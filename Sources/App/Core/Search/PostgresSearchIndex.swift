@@ -88,6 +88,22 @@ struct PostgresSearchIndex: SearchIndex {
         return clause
     }
 
+    /// The condition with every filter except `chosen`, and all but at most one of those: the
+    /// rows that count for the chosen facets (each counted without its own filter).
+    static func condition(_ request: SearchRequest, viewer: Viewer, loosening chosen: [String]) -> SQLQueryString {
+        guard chosen.count > 1 else { return condition(request, viewer: viewer, excluding: chosen.first) }
+        var base = request
+        base.filters = request.filters.filter { !chosen.contains($0.key) }
+        let groups = request.filterGroups.filter { chosen.contains($0.facet) }
+        let either: [SQLQueryString] = groups.indices.map { skipped in
+            let all: [SQLQueryString] = groups.indices.filter { $0 != skipped }.map { index in
+                "tags && \(bind: groups[index].values.map { "\(groups[index].facet):\($0)" })::text[]"
+            }
+            return "(" + all.joined(separator: " AND ") + ")"
+        }
+        return condition(base, viewer: viewer) + " AND (" + either.joined(separator: " OR ") + ")"
+    }
+
     // MARK: - Searching
 
     func search(_ request: SearchRequest, viewer: Viewer, on db: any Database) async throws -> SearchResult {
@@ -119,10 +135,14 @@ struct PostgresSearchIndex: SearchIndex {
         var facetsSampled = sampled
         let shared = request.facets.filter { request.filters[$0]?.isEmpty ?? true }
         var facets = SearchAssembly.facetCounts(pool, facets: shared)
-        for facet in request.facets where !shared.contains(facet) {
-            let own = try await Self.newest(Self.condition(request, viewer: viewer, excluding: facet), limit: bound + 1, tiers: nil, sql: sql)
-            facetsSampled = facetsSampled || own.count > bound
-            facets.merge(SearchAssembly.facetCounts(Array(own.prefix(bound)), facets: [facet])) { $1 }
+        let chosen = request.facets.filter { !shared.contains($0) }
+        if !chosen.isEmpty {
+            let looseBound = max(100, bound / 4)
+            // One pass over the matches that miss at most one chosen filter, a quarter of the
+            // bound: these rows are read only to be counted.
+            let loose = try await Self.newest(Self.condition(request, viewer: viewer, loosening: chosen), limit: looseBound + 1, tiers: nil, sql: sql)
+            facetsSampled = facetsSampled || loose.count > looseBound
+            facets.merge(SearchAssembly.chosenFacetCounts(Array(loose.prefix(looseBound)), request: request, chosen: chosen)) { $1 }
         }
         return SearchResult(
             hits: hits, total: total, totalIsEstimate: sampled, pageable: sampled ? pool.count : total,
@@ -141,35 +161,38 @@ struct PostgresSearchIndex: SearchIndex {
                      WHEN head_tsv @@ to_tsquery('cpmg', \(bind: tsquery(query))) THEN 1 ELSE 2 END
                 """
         }
-        return try await sql.raw("""
-            SELECT id, tags, date_key, title_sort, \(tier) AS tier FROM search_entries WHERE \(condition)
-            ORDER BY id DESC LIMIT \(bind: limit)
-            """).all().map { row in
-            SearchCandidate(
-                id: try row.decode(column: "id", as: Int.self), tags: try row.decode(column: "tags", as: [String].self),
-                dateKey: try row.decode(column: "date_key", as: Int.self), titleSort: try row.decode(column: "title_sort", as: String.self),
-                tier: try row.decode(column: "tier", as: Int.self)
-            )
-        }
+        // One row comes back, the candidates joined into one text: decoding thousands of rows
+        // one by one costs more than the search itself.
+        let row = try await sql.raw("""
+            SELECT string_agg(id || chr(31) || date_key || chr(31) || array_to_string(tags, ' ') || chr(31) || title_sort || chr(31) || tier, chr(30)) AS rows
+            FROM (SELECT id, tags, date_key, replace(replace(title_sort, chr(30), ''), chr(31), '') AS title_sort, \(tier) AS tier
+                  FROM search_entries WHERE \(condition) ORDER BY id DESC LIMIT \(bind: limit)) c
+            """).first()
+        guard let text = try row?.decode(column: "rows", as: String?.self) else { return [] }
+        return SearchAssembly.candidates(fromJoined: text, facets: nil).sorted { $0.id > $1.id }
     }
 
+    /// The hits, with the passage where the words matched cut in Swift (`Snippets`), as on
+    /// SQLite: `ts_headline` parses each hit's whole body again, most of a page's time.
     private func hits(for ids: [Int], request: SearchRequest, sql: any SQLDatabase) async throws -> [SearchHit] {
         guard !ids.isEmpty else { return [] }
-        let options = "StartSel=\(SearchMarkers.open), StopSel=\(SearchMarkers.close), MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \""
-        let q = request.query.isEmpty ? "" : Self.tsquery(request.query)
+        let withText = !request.query.isEmpty
         let rows = try await sql.raw("""
             SELECT id, section, item_id, title, url, summary, date_key,
-                   CASE WHEN \(bind: q) = '' THEN '' ELSE ts_headline('cpmg', abstract, to_tsquery('cpmg', \(bind: q)), \(bind: options)) END AS a,
-                   CASE WHEN \(bind: q) = '' THEN '' ELSE ts_headline('cpmg', body, to_tsquery('cpmg', \(bind: q)), \(bind: options)) END AS b
+                   CASE WHEN \(bind: withText) THEN abstract ELSE '' END AS abstract,
+                   CASE WHEN \(bind: withText) THEN left(body, \(unsafeRaw: String(SQLiteSearchIndex.snippetScanLimit))) ELSE '' END AS body
             FROM search_entries WHERE id = ANY(\(bind: ids))
             """).all()
         var byID: [Int: SearchHit] = [:]
-        let marker = Character(SearchMarkers.open)
         for row in rows {
             let id = try row.decode(column: "id", as: Int.self)
-            let abstract = try row.decode(column: "a", as: String.self)
-            let body = try row.decode(column: "b", as: String.self)
-            let snippet = body.contains(marker) ? body : abstract.contains(marker) ? abstract : ""
+            var snippet = ""
+            if withText {
+                let abstract = try row.decode(column: "abstract", as: String.self)
+                let body = try row.decode(column: "body", as: String.self)
+                snippet = Snippets.passage(in: body, query: request.query) ?? Snippets.passage(in: abstract, query: request.query)
+                    ?? Snippets.opening(abstract.isEmpty ? body : abstract)
+            }
             byID[id] = SearchHit(
                 section: try row.decode(column: "section", as: String.self), itemID: try row.decode(column: "item_id", as: String.self),
                 title: try row.decode(column: "title", as: String.self), url: try row.decode(column: "url", as: String.self),

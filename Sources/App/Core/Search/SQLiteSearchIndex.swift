@@ -211,11 +211,13 @@ struct SQLiteSearchIndex: SearchIndex {
         var facets = SearchAssembly.facetCounts(pool, facets: shared)
         let chosen = request.facets.filter { !shared.contains($0) }
         if !chosen.isEmpty {
-            // One pass over the matches that miss at most one chosen filter.
+            let looseBound = max(100, bound / 4)
+            // One pass over the matches that miss at most one chosen filter, a quarter of the
+            // bound: these rows are read only to be counted.
             let loose = try await Self.newest(Self.match(request, viewer: viewer, loosening: chosen, scope: scope), post: post,
-                                              limit: bound + 1, facets: chosen, sql: sql)
-            facetsSampled = facetsSampled || loose.count > bound
-            facets.merge(SearchAssembly.chosenFacetCounts(Array(loose.prefix(bound)), request: request, chosen: chosen)) { $1 }
+                                              limit: looseBound + 1, facets: chosen, sql: sql)
+            facetsSampled = facetsSampled || loose.count > looseBound
+            facets.merge(SearchAssembly.chosenFacetCounts(Array(loose.prefix(looseBound)), request: request, chosen: chosen)) { $1 }
         }
         return SearchResult(
             hits: hits, total: total, totalIsEstimate: sampled, pageable: sampled ? pool.count : total,

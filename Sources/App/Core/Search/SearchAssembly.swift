@@ -127,18 +127,20 @@ enum SearchAssembly {
     }
 
     /// Candidates joined by SQL into one text: records separated by U+001E, fields (id, date,
-    /// tags, sort key) by U+001F. Only the tags of `facets` are kept.
-    static func candidates(fromJoined text: String, facets: [String]) -> [SearchCandidate] {
+    /// tags, sort key, optionally the tier) by U+001F. Only the tags of `facets` are kept (all
+    /// facet tags when nil).
+    static func candidates(fromJoined text: String, facets: [String]?) -> [SearchCandidate] {
         var text = text
-        let prefixes = facets.map { Array(($0 + ":").utf8) }
+        let prefixes = facets.map { $0.map { Array(($0 + ":").utf8) } }
         return text.withUTF8 { buffer in
             split(Slice(base: buffer, bounds: 0..<buffer.count), on: 0x1E).compactMap { record -> SearchCandidate? in
                 let fields = split(record, on: 0x1F, keepEmpty: true)
                 guard fields.count >= 4, let id = integer(fields[0]), let date = integer(fields[1]) else { return nil }
+                let tags = split(fields[2], on: 0x20).filter { tag in prefixes.map { $0.contains { tag.starts(with: $0) } } ?? true }
                 return SearchCandidate(
-                    id: id,
-                    tags: split(fields[2], on: 0x20).filter { tag in prefixes.contains { tag.starts(with: $0) } }.map { String(decoding: $0, as: UTF8.self) },
-                    dateKey: date, titleSort: String(decoding: fields[3], as: UTF8.self)
+                    id: id, tags: tags.map { String(decoding: $0, as: UTF8.self) },
+                    dateKey: date, titleSort: String(decoding: fields[3], as: UTF8.self),
+                    tier: fields.count > 4 ? integer(fields[4]) ?? 2 : 2
                 )
             }
         }

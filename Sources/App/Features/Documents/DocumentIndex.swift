@@ -198,7 +198,7 @@ enum DocumentIndex {
         }
         nodes.append(.p(.class("result-count"), .attr("role", "status"), .text(countLine(model, t))))
         if model.facetsSampled {
-            nodes.append(.p(.class("hint"), .text(t("documents.sampled", ["count": model.sampleSize.formatted()]))))
+            nodes.append(.p(.class("hint"), .text(t("documents.sampled"))))
         }
         if model.hits.isEmpty {
             nodes.append(emptyView(model, context))
