@@ -30,6 +30,8 @@ let package = Package(
                 "TextExtraction",
                 "OAIPMH",
                 "Syndication",
+                "RegionMap",
+                "TextDiff",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -53,6 +55,10 @@ let package = Package(
         .target(name: "Syndication", dependencies: ["XMLSupport"]),
         /// Escaped XML writing, UTC date formatting and a small reader, shared by the formats above.
         .target(name: "XMLSupport"),
+        /// A server-rendered SVG map of the Caribbean with linked markers, classes and a legend; no Vapor.
+        .target(name: "RegionMap"),
+        /// Line and word differences between two texts (Myers), with hunks and statistics; no Vapor.
+        .target(name: "TextDiff"),
         .testTarget(
             name: "AppTests",
             dependencies: [
@@ -68,5 +74,7 @@ let package = Package(
         ),
         .testTarget(name: "OAIPMHTests", dependencies: ["OAIPMH", "XMLSupport"]),
         .testTarget(name: "SyndicationTests", dependencies: ["Syndication", "XMLSupport"]),
+        .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
+        .testTarget(name: "TextDiffTests", dependencies: ["TextDiff"]),
     ]
 )

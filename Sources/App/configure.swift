@@ -38,6 +38,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
         CreateSearchTags(),            // 18
         CreateSearchHead(),            // 19
         UpdateSearchEntriesIndexes(),  // 20
+        CreateCountryProfiles(),       // 21
     ])
 
     // MARK: - Services
@@ -113,14 +114,17 @@ public func prepareDatabase(_ app: Application) async throws {
         from: app.cpmg.settings.resourcesDirectory.appendingPathComponent("Seed"), on: app.db
     )
     // The reference data joins the search index on a new install (and whenever it was added to).
-    let indexed = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM search_entries WHERE section = 'countries'")
+    // Country entries link to their profiles (installs before the country section linked to the home page).
+    let indexed = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM search_entries WHERE section = 'countries' AND url LIKE '/countries/%'")
         .first()?.decode(column: "n", as: Int.self) ?? 0
-    if summary != ReferenceData.Summary() || indexed == 0 {
+    let countries = try await Country.query(on: app.db).count()
+    if summary != ReferenceData.Summary() || indexed < countries {
         try await ReferenceIndexing.indexAll(app: app, db: app.db)
     }
     if summary != ReferenceData.Summary() {
         app.logger.notice("reference data loaded", metadata: [
             "countries": "\(summary.countriesAdded)", "themes": "\(summary.themesAdded)", "networks": "\(summary.networksAdded)",
+            "figures": "\(summary.figuresAdded)",
         ])
     }
 }

@@ -13,4 +13,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: DocumentController())
     try app.register(collection: OAIController())
     try app.register(collection: FeedController())
+    try app.register(collection: CountryController())
 }

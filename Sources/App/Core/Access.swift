@@ -78,6 +78,8 @@ public enum Action: Sendable, Equatable {
     case editItem(ownerID: UUID?, ownerMayEdit: Bool)
     /// Publish or return an item in review: editors, and the coordinators of its network.
     case reviewItem(networkID: UUID?)
+    /// Bring back an old revision of a country profile: editors.
+    case restoreRevision
 }
 
 /// The one place that answers "may this viewer see this item" and "may this viewer do this".
@@ -124,7 +126,7 @@ public enum Access {
         switch action {
         case .contribute:
             return true
-        case .reviewMembershipRequests, .publishContent:
+        case .reviewMembershipRequests, .publishContent, .restoreRevision:
             return viewer.isEditor
         case .manageAccounts, .readAuditLog, .readOutbox:
             return viewer.isAdmin

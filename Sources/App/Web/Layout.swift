@@ -30,17 +30,19 @@ public struct PageContext: Sendable {
 public enum Layout {
     /// The sections that exist, in navigation order. Later sections add themselves here.
     enum Section: CaseIterable {
-        case home, documents
+        case home, documents, countries
         var url: SiteURL {
             switch self {
             case .home: .home
             case .documents: .documents(query: [])
+            case .countries: .countries
             }
         }
         var titleKey: String {
             switch self {
             case .home: "nav.home"
             case .documents: "nav.documents"
+            case .countries: "nav.countries"
             }
         }
     }

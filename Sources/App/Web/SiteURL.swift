@@ -44,6 +44,13 @@ public enum SiteURL: Sendable, Equatable {
     case documentsFeed(query: [URLQueryItem])
     case oai
     case sitemap
+    case countries
+    case countriesCompare(codes: [String])
+    case country(String)
+    case countryEdit(String, part: String)
+    case countryHistory(String)
+    case countryDiff(String, from: Int?, to: Int?)
+    case countryRestore(String, number: String)
 
     /// The path, with its query string when it has one.
     public var path: String {
@@ -100,6 +107,14 @@ public enum SiteURL: Sendable, Equatable {
         case .documentsFeed(let query): ("/feeds/documents.atom", query.map { ($0.name, $0.value ?? "") })
         case .oai: ("/oai", [])
         case .sitemap: ("/sitemap.xml", [])
+        case .countries: ("/countries", [])
+        case .countriesCompare(let codes): ("/countries/compare", codes.isEmpty ? [] : [("c", codes.joined(separator: ","))])
+        case .country(let code): ("/countries/\(code)", [])
+        case .countryEdit(let code, let part): ("/countries/\(code)/edit/\(part)", [])
+        case .countryHistory(let code): ("/countries/\(code)/history", [])
+        case .countryDiff(let code, let from, let to):
+            ("/countries/\(code)/history/diff", [from.map { ("from", String($0)) }, to.map { ("to", String($0)) }].compactMap { $0 })
+        case .countryRestore(let code, let number): ("/countries/\(code)/history/\(number)/restore", [])
         }
     }
 

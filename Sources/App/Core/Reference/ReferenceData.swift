@@ -10,6 +10,7 @@ public enum ReferenceData {
         public var countriesAdded = 0
         public var themesAdded = 0
         public var networksAdded = 0
+        public var figuresAdded = 0
     }
 
     public struct Problem: Error, CustomStringConvertible {
@@ -23,6 +24,7 @@ public enum ReferenceData {
         let countries = try table(seedDirectory, "caribbean-countries.csv")
         let themes = try table(seedDirectory, "themes.csv")
         let networks = try table(seedDirectory, "networks.csv")
+        let figures = try table(seedDirectory, "country-figures.csv")
 
         return try await db.transaction { db in
             var summary = Summary()
@@ -40,6 +42,21 @@ public enum ReferenceData {
             for row in networks.rows where !knownNetworks.contains(row["slug"]!) {
                 try await Network(slug: row["slug"]!, name: row["name"]!, summary: row["summary"]!).create(on: db)
                 summary.networksAdded += 1
+            }
+            // Sourced figures: a (country, indicator) pair is added once, never overwritten.
+            let ids = Dictionary(uniqueKeysWithValues: try await Country.query(on: db).all().map { ($0.iso2, $0.id!) })
+            var knownFigures = Set(try await CountryFigure.query(on: db).all().map { "\($0.$country.id)|\($0.indicator)" })
+            for row in figures.rows {
+                guard let iso2 = row["iso2"]?.uppercased(), let countryID = ids[iso2], let indicator = row["indicator"], !indicator.isEmpty,
+                      !knownFigures.contains("\(countryID)|\(indicator)") else { continue }
+                // "n.d.": the source states no reference year (kept as 0, shown as such).
+                guard let value = Double(row["value"] ?? ""), let year = row["year"] == "n.d." ? 0 : Int(row["year"] ?? "") else {
+                    throw Problem(file: "country-figures.csv", message: "line \(row.line): value and year must be numbers")
+                }
+                try await CountryFigure(countryID: countryID, indicator: indicator, value: value, unit: row["unit"] ?? "", year: year,
+                                        sourceName: row["source_name"] ?? "", sourceURL: row["source_url_or_file"] ?? "").create(on: db)
+                knownFigures.insert("\(countryID)|\(indicator)")
+                summary.figuresAdded += 1
             }
             return summary
         }

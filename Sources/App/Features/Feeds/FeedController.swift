@@ -69,7 +69,11 @@ struct FeedController: RouteCollection {
         var entries = [
             Sitemap.Entry(location: SiteURL.home.absolute(base: base), changeFrequency: .daily),
             Sitemap.Entry(location: SiteURL.documents(query: []).absolute(base: base), changeFrequency: .daily),
+            Sitemap.Entry(location: SiteURL.countries.absolute(base: base), changeFrequency: .weekly),
         ]
+        for country in try await Country.query(on: req.db).sort(\.$iso2).all() {
+            entries.append(Sitemap.Entry(location: SiteURL.country(country.iso2.lowercased()).absolute(base: base), changeFrequency: .weekly))
+        }
         let documents = try await Document.query(on: req.db).filter(\.$status == .published).filter(\.$visibility == .public)
             .sort(\.$updatedAt, .descending).limit(Sitemap.maxEntriesPerFile - entries.count).all()
         entries += documents.map { Sitemap.Entry(location: SiteURL.document($0.id!.uuidString).absolute(base: base), lastModified: $0.updatedAt) }

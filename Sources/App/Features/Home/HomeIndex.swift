@@ -121,7 +121,8 @@ enum HomeIndex {
                             .forEach(group.countries) { country in
                                 .li(
                                     .el("span", .class("flag"), .attr("aria-hidden", "true"), .text(country.flag)),
-                                    .text(" \(country.name)"),
+                                    .text(" "),
+                                    .link(.country(country.iso2.lowercased()), .text(country.name)),
                                     .if(country.cmcParticipant, .el("abbr", .class("tag"), .attr("title", t("countries.cmc")), .text(t("countries.cmcShort"))))
                                 )
                             }

@@ -3,21 +3,13 @@ import Foundation
 import Vapor
 
 /// Feeds the reference data into the shared search index, with its names in every interface
-/// language so that "Jamaïque" finds Jamaica.
+/// language so that "Jamaïque" finds Jamaica; countries with their profiles.
 enum ReferenceIndexing {
     static func indexAll(app: Application, db: any Database) async throws {
         let index = SearchIndexes.make(for: db)
         let catalog = app.cpmg.catalog
-        for country in try await Country.query(on: db).all() {
-            let names = Language.allCases.map { country.localizedName($0) }
-            try await index.upsert(SearchEntry(
-                section: "countries", itemID: country.iso2.lowercased(), visibility: .public,
-                title: country.name, authors: Array(Set(names)).sorted().joined(separator: "; "),
-                abstract: "\(country.capital). \(country.officialLanguages.replacingOccurrences(of: ";", with: ", ")). \(country.sovereignState ?? "")",
-                body: "\(country.iso2) \(country.iso3) \(country.currency) \(country.timeZone)",
-                url: "/#countries", summary: country.capital, tags: [SearchTag("country", country.iso2.lowercased())]
-            ), on: db)
-        }
+        // Countries: their whole profile (key facts and sections), see `CountryProfiles`.
+        try await CountryProfiles.indexAll(app: app, db: db)
         for network in try await Network.query(on: db).all() {
             try await index.upsert(SearchEntry(
                 section: "networks", itemID: network.slug, visibility: .public,
