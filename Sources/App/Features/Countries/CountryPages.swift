@@ -396,8 +396,9 @@ enum CountryPages {
             .h1(.text(t("countries.history.title", ["name": country.localizedName(context.language)]))),
             .p(.link(.country(code), .text(t("countries.history.back")))),
             revisions.isEmpty ? .p(.class("empty"), .text(t("countries.history.none"))) : .group(
-                .form(.method(.get), .action(SiteURL.countryDiff(code, from: nil, to: nil).path), .class("compare-revisions"),
-                      .table(
+                // The radio buttons belong to the compare form by its id, so that the restore
+                // forms in the table are not nested inside it.
+                .table(
                         .el("caption", .text(t("countries.history.caption"))),
                         .thead(.tr(.th(.text(t("countries.history.from"))), .th(.text(t("countries.history.to"))), .th(.text(t("countries.history.number"))),
                                    .th(.text(t("countries.history.when"))), .th(.text(t("countries.history.who"))), .th(.text(t("countries.history.what"))),
@@ -405,7 +406,8 @@ enum CountryPages {
                         .tbody(.forEach(revisions) { revision in
                             historyRow(revision, code: code, latest: latest, users: users, canRestore: canRestore, context: context)
                         })
-                      ),
+                ),
+                .form(.id("compare-revisions"), .method(.get), .action(SiteURL.countryDiff(code, from: nil, to: nil).path),
                       .button(.type(.submit), .text(t("countries.history.compare"))))
             )
         )
@@ -415,8 +417,8 @@ enum CountryPages {
         let t = context.t
         let number = String(revision.number)
         let previous = String(revision.number - 1)
-        var from: [Attribute<HTML.BodyContext>] = [.attr("type", "radio"), .attr("name", "from"), .attr("value", previous), .attr("aria-label", t("countries.history.fromLabel", ["number": previous]))]
-        var to: [Attribute<HTML.BodyContext>] = [.attr("type", "radio"), .attr("name", "to"), .attr("value", number), .attr("aria-label", t("countries.history.toLabel", ["number": number]))]
+        var from: [Attribute<HTML.BodyContext>] = [.attr("type", "radio"), .attr("form", "compare-revisions"), .attr("name", "from"), .attr("value", previous), .attr("aria-label", t("countries.history.fromLabel", ["number": previous]))]
+        var to: [Attribute<HTML.BodyContext>] = [.attr("type", "radio"), .attr("form", "compare-revisions"), .attr("name", "to"), .attr("value", number), .attr("aria-label", t("countries.history.toLabel", ["number": number]))]
         if revision.number == latest {
             from.append(Attribute(name: "checked", value: nil, ignoreIfValueIsEmpty: false))
             to.append(Attribute(name: "checked", value: nil, ignoreIfValueIsEmpty: false))
