@@ -32,6 +32,7 @@ let package = Package(
                 "Syndication",
                 "RegionMap",
                 "TextDiff",
+                "ICalendar",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -59,6 +60,8 @@ let package = Package(
         .target(name: "RegionMap"),
         /// Line and word differences between two texts (Myers), with hunks and statistics; no Vapor.
         .target(name: "TextDiff"),
+        /// iCalendar (RFC 5545) writing: events, VTIMEZONE from the zone data, escaping, folding; no Vapor.
+        .target(name: "ICalendar"),
         .testTarget(
             name: "AppTests",
             dependencies: [
@@ -76,5 +79,6 @@ let package = Package(
         .testTarget(name: "SyndicationTests", dependencies: ["Syndication", "XMLSupport"]),
         .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
         .testTarget(name: "TextDiffTests", dependencies: ["TextDiff"]),
+        .testTarget(name: "ICalendarTests", dependencies: ["ICalendar"]),
     ]
 )

@@ -39,6 +39,8 @@ public func configure(_ app: Application, settings: Settings, database: Database
         CreateSearchHead(),            // 19
         UpdateSearchEntriesIndexes(),  // 20
         CreateCountryProfiles(),       // 21
+        AddOutboxAttachments(),        // 22
+        CreateEvents(),                // 23
     ])
 
     // MARK: - Services
@@ -48,7 +50,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
         settings: settings,
         catalog: try Catalog.load(from: settings.resourcesDirectory.appendingPathComponent("Localization")),
         mailer: mailer,
-        jobs: JobQueue(handlers: [MailDelivery(mailer: mailer), ExtractionJob(extractor: extractor)]),
+        jobs: JobQueue(handlers: [MailDelivery(mailer: mailer), ExtractionJob(extractor: extractor), EventReminder()]),
         assets: try Assets.load(from: settings.resourcesDirectory),
         blobs: try LocalBlobStore(root: settings.dataDirectory.appendingPathComponent("blobs")),
         references: ReferenceCache(),
@@ -114,6 +116,11 @@ public func prepareDatabase(_ app: Application) async throws {
         from: app.cpmg.settings.resourcesDirectory.appendingPathComponent("Seed"), on: app.db
     )
     // The reference data joins the search index on a new install (and whenever it was added to).
+    // The events of the platform's description, once each; indexed when the index has no events yet.
+    try await EventSeed.load(on: app.db)
+    let indexedEvents = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM search_entries WHERE section = 'events'")
+        .first()?.decode(column: "n", as: Int.self) ?? 0
+    if indexedEvents == 0 { try await EventIndexing.indexAll(app: app, db: app.db) }
     // Country entries link to their profiles (installs before the country section linked to the home page).
     let indexed = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM search_entries WHERE section = 'countries' AND url LIKE '/countries/%'")
         .first()?.decode(column: "n", as: Int.self) ?? 0

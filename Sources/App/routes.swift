@@ -14,4 +14,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: OAIController())
     try app.register(collection: FeedController())
     try app.register(collection: CountryController())
+    try app.register(collection: EventController())
 }

@@ -65,23 +65,30 @@ struct ViewerMiddleware: AsyncMiddleware {
             session.user.status == .active
         else { return }
         let user = session.user
-        let userID = try user.requireID()
-        let memberships = try await NetworkMembership.query(on: request.db).filter(\.$user.$id == userID).all()
-        let focal = try await CountryFocalPoint.query(on: request.db).filter(\.$user.$id == userID).all(\.$country.$id)
         request.storage[CurrentUserKey.self] = user
-        request.storage[ViewerKey.self] = Viewer(
-            userID: userID,
-            role: user.role,
-            networkIDs: Set(memberships.map { $0.$network.id }),
-            coordinatedNetworkIDs: Set(memberships.filter { $0.kind == .coordinator }.map { $0.$network.id }),
-            focalCountryIDs: Set(focal)
-        )
+        request.storage[ViewerKey.self] = try await Viewer.load(for: user, db: request.db)
         // Sliding expiry, written at most once an hour to keep reads cheap.
         if now.timeIntervalSince(session.lastSeenAt) > 3600 {
             session.lastSeenAt = now
             session.expiresAt = now.addingTimeInterval(Double(request.application.cpmg.settings.sessionDays) * 86_400)
             try await session.save(on: request.db)
         }
+    }
+}
+
+extension Viewer {
+    /// What an active user may see and do: role, networks, coordinated networks, focal countries.
+    static func load(for user: User, db: any Database) async throws -> Viewer {
+        let userID = try user.requireID()
+        let memberships = try await NetworkMembership.query(on: db).filter(\.$user.$id == userID).all()
+        let focal = try await CountryFocalPoint.query(on: db).filter(\.$user.$id == userID).all(\.$country.$id)
+        return Viewer(
+            userID: userID,
+            role: user.role,
+            networkIDs: Set(memberships.map { $0.$network.id }),
+            coordinatedNetworkIDs: Set(memberships.filter { $0.kind == .coordinator }.map { $0.$network.id }),
+            focalCountryIDs: Set(focal)
+        )
     }
 }
 

@@ -14,6 +14,10 @@ public final class OutboxMessage: Model, @unchecked Sendable {
     @Field(key: "to_name") public var toName: String
     @Field(key: "subject") public var subject: String
     @Field(key: "body") public var body: String
+    /// One optional attachment (e.g. an event's .ics), kept as text.
+    @OptionalField(key: "attachment_name") public var attachmentName: String?
+    @OptionalField(key: "attachment_type") public var attachmentType: String?
+    @OptionalField(key: "attachment") public var attachment: String?
     @Enum(key: "status") public var status: Status
     @OptionalField(key: "last_error") public var lastError: String?
     @OptionalField(key: "sent_at") public var sentAt: Date?
@@ -29,16 +33,26 @@ public final class OutboxMessage: Model, @unchecked Sendable {
     }
 }
 
+/// A file sent with a message.
+public struct MailAttachment: Sendable {
+    public var name: String
+    public var type: String
+    public var text: String
+}
+
 /// Puts mail into the outbox and, when a sendmail command is configured, queues its delivery.
 public struct Mailer: Sendable {
     public let sendmailPath: String?
     public let from: String
 
-    public func send(to address: String, name: String, subject: String, body: String, on db: any Database) async throws {
+    public func send(to address: String, name: String, subject: String, body: String, attachment: MailAttachment? = nil, on db: any Database) async throws {
         let message = OutboxMessage(
             toAddress: address, toName: name, subject: subject, body: body,
             status: sendmailPath == nil ? .held : .queued
         )
+        message.attachmentName = attachment?.name
+        message.attachmentType = attachment?.type
+        message.attachment = attachment?.text
         try await message.create(on: db)
         if sendmailPath != nil {
             try await JobQueue.enqueue(MailDelivery.kind, payload: message.requireID().uuidString, on: db)
@@ -66,12 +80,24 @@ public struct Mailer: Sendable {
             "Date: \(formatter.string(from: date))",
             "Message-ID: <\(id)@\(domain)>",
             "MIME-Version: 1.0",
-            "Content-Type: text/plain; charset=utf-8",
-            "Content-Transfer-Encoding: 8bit",
-            "",
-            message.body.replacingOccurrences(of: "\r\n", with: "\n"),
         ]
-        return lines.joined(separator: "\n") + "\n"
+        let body = message.body.replacingOccurrences(of: "\r\n", with: "\n")
+        guard let attachment = message.attachment, let name = message.attachmentName else {
+            let plain = lines + ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit", "", body]
+            return plain.joined(separator: "\n") + "\n"
+        }
+        // multipart/mixed: the text, then the attachment in base64 (76-character lines).
+        let boundary = "cpmg-" + id
+        let encoded = Data(attachment.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed])
+        let safeName = name.filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" }
+        let mixed = lines + [
+            "Content-Type: multipart/mixed; boundary=\"\(boundary)\"", "",
+            "--\(boundary)", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit", "", body, "",
+            "--\(boundary)", "Content-Type: \(message.attachmentType ?? "application/octet-stream")",
+            "Content-Disposition: attachment; filename=\"\(safeName)\"", "Content-Transfer-Encoding: base64", "", encoded,
+            "--\(boundary)--",
+        ]
+        return mixed.joined(separator: "\n") + "\n"
     }
 }
 

@@ -234,3 +234,18 @@ struct CreateFoundationIndexes: AsyncMigration {
         }
     }
 }
+
+/// Mail may carry one attachment (an event's .ics with a registration).
+struct AddOutboxAttachments: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(OutboxMessage.schema).field("attachment_name", .string).update()
+        try await db.schema(OutboxMessage.schema).field("attachment_type", .string).update()
+        try await db.schema(OutboxMessage.schema).field("attachment", .sql(unsafeRaw: "TEXT")).update()
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema(OutboxMessage.schema).deleteField("attachment").update()
+        try await db.schema(OutboxMessage.schema).deleteField("attachment_type").update()
+        try await db.schema(OutboxMessage.schema).deleteField("attachment_name").update()
+    }
+}

@@ -30,12 +30,13 @@ public struct PageContext: Sendable {
 public enum Layout {
     /// The sections that exist, in navigation order. Later sections add themselves here.
     enum Section: CaseIterable {
-        case home, documents, countries
+        case home, documents, countries, events
         var url: SiteURL {
             switch self {
             case .home: .home
             case .documents: .documents(query: [])
             case .countries: .countries
+            case .events: .events(query: [])
             }
         }
         var titleKey: String {
@@ -43,6 +44,7 @@ public enum Layout {
             case .home: "nav.home"
             case .documents: "nav.documents"
             case .countries: "nav.countries"
+            case .events: "nav.events"
             }
         }
     }

@@ -51,6 +51,21 @@ public enum SiteURL: Sendable, Equatable {
     case countryHistory(String)
     case countryDiff(String, from: Int?, to: Int?)
     case countryRestore(String, number: String)
+    case events(query: [URLQueryItem])
+    case eventNew
+    case event(String)
+    case eventEdit(String)
+    case eventICS(String)
+    case eventsICS(query: [URLQueryItem])
+    case privateCalendar(String)
+    case eventRegister(String)
+    case eventCancel(String)
+    case eventAttendees(String)
+    case eventAttendeesCSV(String)
+    case eventOutcomes(String)
+    case eventOutcomeRemove(String, String)
+    case eventsFeed
+    case accountCalendar
 
     /// The path, with its query string when it has one.
     public var path: String {
@@ -115,6 +130,21 @@ public enum SiteURL: Sendable, Equatable {
         case .countryDiff(let code, let from, let to):
             ("/countries/\(code)/history/diff", [from.map { ("from", String($0)) }, to.map { ("to", String($0)) }].compactMap { $0 })
         case .countryRestore(let code, let number): ("/countries/\(code)/history/\(number)/restore", [])
+        case .events(let query): ("/events", query.map { ($0.name, $0.value ?? "") })
+        case .eventNew: ("/events/new", [])
+        case .event(let id): ("/events/\(id)", [])
+        case .eventEdit(let id): ("/events/\(id)/edit", [])
+        case .eventICS(let id): ("/events/\(id).ics", [])
+        case .eventsICS(let query): ("/events.ics", query.map { ($0.name, $0.value ?? "") })
+        case .privateCalendar(let token): ("/calendar/\(token).ics", [])
+        case .eventRegister(let id): ("/events/\(id)/register", [])
+        case .eventCancel(let id): ("/events/\(id)/cancel", [])
+        case .eventAttendees(let id): ("/events/\(id)/attendees", [])
+        case .eventAttendeesCSV(let id): ("/events/\(id)/attendees.csv", [])
+        case .eventOutcomes(let id): ("/events/\(id)/outcomes", [])
+        case .eventOutcomeRemove(let id, let document): ("/events/\(id)/outcomes/\(document)/remove", [])
+        case .eventsFeed: ("/feeds/events.atom", [])
+        case .accountCalendar: ("/account/calendar", [])
         }
     }
 

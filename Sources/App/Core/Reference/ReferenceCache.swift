@@ -13,6 +13,8 @@ public final class ReferenceCache: Sendable {
         public let networks: [Network]
         public let countriesByISO2: [String: Country]
         public let countriesByID: [UUID: Country]
+        public var networksBySlug: [String: Network] { Dictionary(networks.map { ($0.slug, $0) }, uniquingKeysWith: { a, _ in a }) }
+        public var themesBySlug: [String: Theme] { Dictionary(themes.map { ($0.slug, $0) }, uniquingKeysWith: { a, _ in a }) }
         /// Lower-case alpha-2 → name, per interface language.
         public let countryNames: [Language: [String: String]]
 

@@ -98,13 +98,21 @@ struct AccountController: RouteCollection {
         let focal = try await CountryFocalPoint.query(on: req.db).filter(\.$user.$id == userID).with(\.$country).all()
         let networks = try await NetworkMembership.query(on: req.db).filter(\.$user.$id == userID).with(\.$network).all()
         let t = req.t
-        return AccountPage.Model(
+        var events: [(id: String, title: String, when: String, waiting: Bool)] = []
+        for registration in try await EventRegistration.query(on: req.db).filter(\.$user.$id == userID).filter(\.$status != .cancelled)
+            .with(\.$event).all().sorted(by: { $0.event.startsAt < $1.event.startsAt }) where registration.event.endsAt >= req.now {
+            events.append((registration.event.code, registration.event.title, EventPages.whenText(registration.event, t: t, language: language.rawValue),
+                           registration.status == .waiting))
+        }
+        var model = AccountPage.Model(
             name: user.name, email: user.email, organisation: user.organisation, organisationType: user.organisationType.rawValue,
             country: user.countryISO2?.lowercased() ?? "other", position: user.position, roleKey: "role.\(user.role.rawValue)",
             focalCountries: focal.map { $0.country.localizedName(language) },
             networks: networks.map { (t("network.\($0.network.slug)"), $0.kind == .coordinator) },
             countries: references.countryOptions(language)
         )
+        model.events = events
+        return model
     }
 
     private func render(_ req: Request, _ model: AccountPage.Model, status: HTTPResponseStatus = .ok) async throws -> Response {

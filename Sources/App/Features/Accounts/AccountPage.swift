@@ -13,6 +13,8 @@ enum AccountPage {
         var focalCountries: [String]
         var networks: [(name: String, coordinator: Bool)]
         var countries: [(code: String, name: String)]
+        /// Events the user registered for (or waits for), soonest first: (id, title, when, waiting).
+        var events: [(id: String, title: String, when: String, waiting: Bool)] = []
         var profileErrors = FormErrors()
         var passwordErrors = FormErrors()
     }
@@ -39,7 +41,16 @@ enum AccountPage {
                     .dd(.text(model.networks.map { $0.coordinator ? "\($0.name) (\(t("role.coordinator")))" : $0.name }.joined(separator: ", ")))
                 ))
             ),
-            .p(.link(.documentsMine, .text(t("documents.mine.title"))), .text(" · "), .link(.documentNew, .text(t("documents.submit")))),
+            .p(.link(.documentsMine, .text(t("documents.mine.title"))), .text(" · "), .link(.documentNew, .text(t("documents.submit"))),
+               .text(" · "), .link(.accountCalendar, .text(t("events.calendar.title")))),
+            .section(
+                .id("my-events"),
+                .h2(.text(t("account.events"))),
+                model.events.isEmpty ? .p(.class("empty"), .text(t("account.noEvents"))) : .ul(.forEach(model.events) { event in
+                    .li(.link(.event(event.id), .text(event.title)), .text(" — " + event.when),
+                        .if(event.waiting, .el("span", .class("badge"), .text(t("events.attendees.waiting")))))
+                })
+            ),
             .h2(.id("profile"), .text(t("account.profile"))),
             FormField.summary(model.profileErrors, t, labels: profileLabels),
             .form(

@@ -71,6 +71,10 @@ struct FeedController: RouteCollection {
             Sitemap.Entry(location: SiteURL.documents(query: []).absolute(base: base), changeFrequency: .daily),
             Sitemap.Entry(location: SiteURL.countries.absolute(base: base), changeFrequency: .weekly),
         ]
+        entries.append(Sitemap.Entry(location: SiteURL.events(query: []).absolute(base: base), changeFrequency: .daily))
+        for event in try await Event.query(on: req.db).filter(\.$visibility == .public).sort(\.$startsAt, .descending).limit(5000).all() {
+            entries.append(Sitemap.Entry(location: SiteURL.event(event.code).absolute(base: base), lastModified: event.updatedAt))
+        }
         for country in try await Country.query(on: req.db).sort(\.$iso2).all() {
             entries.append(Sitemap.Entry(location: SiteURL.country(country.iso2.lowercased()).absolute(base: base), changeFrequency: .weekly))
         }

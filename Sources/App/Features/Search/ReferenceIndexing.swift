@@ -31,6 +31,7 @@ enum ReferenceIndexing {
     static func reindexEverything(app: Application, progress: (Int, Int) -> Void = { _, _ in }) async throws {
         let db = app.db
         try await indexAll(app: app, db: db)
+        try await EventIndexing.indexAll(app: app, db: db)
         let index = SearchIndexes.make(for: db)
         try await index.removeAll(section: DocumentLibrary.section, on: db)
         let total = try await Document.query(on: db).filter(\.$status == .published).count()

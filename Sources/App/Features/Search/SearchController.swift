@@ -23,6 +23,7 @@ enum SearchResults {
     static var sections: [(name: String, titleKey: String, more: (@Sendable (String) -> SiteURL)?)] { [
         ("documents", "search.group.documents", { .documents(query: [URLQueryItem(name: "q", value: $0)]) }),
         ("countries", "search.group.countries", nil),
+        ("events", "search.group.events", nil),
         ("networks", "search.group.networks", nil),
         ("themes", "search.group.themes", nil),
     ] }
