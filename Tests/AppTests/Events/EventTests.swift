@@ -151,4 +151,32 @@ struct EventTests {
             #expect(try await EventRegistration.query(on: app.db).filter(\.$event.$id == UUID(uuidString: closed)!).count() == 0)
         }
     }
+
+    @Test("Outcomes follow each viewer's access rules and link both ways; home and country pages list upcoming events", arguments: TestDatabase.all)
+    func outcomes(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let editorUser = try await Fixtures.user(app, email: "e@example.org", role: .editor)
+            let editor = try await Fixtures.login(app, as: editorUser)
+            let id = try await Self.create(app, editor, Self.fields("Regional workshop on displacement"))
+            let open = try await DocumentFixtures.document(app, title: "Workshop report on displacement", by: editorUser)
+            let closed = try await DocumentFixtures.document(app, title: "Internal conclusions of the workshop", by: editorUser, visibility: .members)
+            #expect(try await editor.post("/events/\(id)/outcomes", [("document", "http://cpmg.test/documents/\(open.id!.uuidString)"), ("role", "report")]).status == .seeOther)
+            #expect(try await editor.post("/events/\(id)/outcomes", [("document", closed.id!.uuidString), ("role", "conclusions")]).status == .seeOther)
+            #expect(try await editor.post("/events/\(id)/outcomes", [("document", "nonsense"), ("role", "report")]).status == .seeOther)
+            #expect(try await EventOutcome.query(on: app.db).count() == 2)
+            let visitor = try await TestBrowser(app).get("/events/\(id)").text
+            #expect(visitor.contains("Workshop report on displacement"))
+            #expect(!visitor.contains("Internal conclusions"))
+            #expect(visitor.contains("Sign in to see all documents"))
+            let member = try await Fixtures.login(app, as: try await Fixtures.user(app, email: "m@example.org"))
+            #expect(try await member.get("/events/\(id)").text.contains("Internal conclusions of the workshop"))
+            #expect(try await TestBrowser(app).get("/documents/\(open.id!.uuidString)").text.contains(#"href="/events/\#(id)""#))
+            // A member cannot attach outcomes.
+            #expect(try await member.post("/events/\(id)/outcomes", [("document", open.id!.uuidString), ("role", "report")]).status == .forbidden)
+            // Upcoming events on the home page and the host country's page.
+            #expect(try await TestBrowser(app).get("/").text.contains("Regional workshop on displacement"))
+            #expect(try await TestBrowser(app).get("/countries/bs").text.contains("Regional workshop on displacement"))
+            #expect(!(try await TestBrowser(app).get("/countries/jm").text.contains("Regional workshop on displacement")))
+        }
+    }
 }

@@ -81,8 +81,11 @@ struct CountryController: RouteCollection {
             let links = try await CountryFocalPoint.query(on: req.db).filter(\.$country.$id == country.requireID()).all()
             focalPoints = try await User.query(on: req.db).filter(\.$id ~~ links.map { $0.$user.id }).filter(\.$status == .active).sort(\.$name).all()
         }
+        var eventFilters = EventCalendar.Filters()
+        eventFilters.country = country.iso2.lowercased()
+        let events = try await EventCalendar.events(.upcoming, filters: eventFilters, viewer: req.viewer, db: req.db, now: req.now, limit: 5)
         let model = CountryPages.ShowModel(
-            country: country, content: content, revision: number, figures: figures, documents: documents,
+            country: country, content: content, revision: number, figures: figures, documents: documents, events: events,
             focalPoints: focalPoints, canEdit: Access.can(req.viewer, .editCountry(try country.requireID())),
             base: req.application.cpmg.settings.publicURL
         )

@@ -131,6 +131,7 @@ enum CountryPages {
         var revision: Int
         var figures: [CountryFigure]
         var documents: SearchResult
+        var events: [Event]
         var focalPoints: [User]
         var canEdit: Bool
         var base: URL
@@ -157,6 +158,7 @@ enum CountryPages {
             factsSection(model, context),
             .forEach(ProfilePart.sections) { part in prose(part, model, context) },
             documentsSection(model, context),
+            eventsSection(model, context),
             focalPointsSection(model, context)
         )
     }
@@ -255,6 +257,21 @@ enum CountryPages {
                     .li(.el("a", .attr("href", hit.url), .text(hit.title)), .el("span", .class("meta"), .text(" " + hit.summary)))
                 }),
             .p(.link(all, .text(t("countries.allDocuments", ["name": model.country.localizedName(context.language)]))))
+        )
+    }
+
+    static func eventsSection(_ model: ShowModel, _ context: PageContext) -> Node<HTML.BodyContext> {
+        let t = context.t
+        let code = model.country.iso2.lowercased()
+        return .section(
+            .id("events"),
+            .h2(.text(t("countries.events"))),
+            model.events.isEmpty
+                ? .p(.class("empty"), .text(t("countries.noEvents")))
+                : .ul(.class("results"), .forEach(model.events) { event in
+                    .li(.link(.event(event.code), .text(event.title)), .el("span", .class("meta"), .text(" — " + EventPages.whenText(event, t: t, language: context.language.rawValue))))
+                }),
+            .p(.link(.events(query: [URLQueryItem(name: "country", value: code), URLQueryItem(name: "past", value: "1")]), .text(t("countries.allEvents"))))
         )
     }
 

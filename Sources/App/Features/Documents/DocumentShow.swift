@@ -50,6 +50,8 @@ enum DocumentShow {
         var downloads: Int
         var files: [File]
         var related: [Related]
+        /// Events this document is an outcome of (those the viewer may see): (id, title).
+        var events: [(id: String, title: String)] = []
         var citation: DocumentCitation.Formatted
         var canEdit: Bool
         var canReview: Bool
@@ -69,7 +71,9 @@ enum DocumentShow {
         let isOwner = document.$submitter.id == viewer.userID
         let related = try await relatedDocuments(document, countries: countries.compactMap(\.id), themes: themes.compactMap(\.id), viewer: viewer, db: db)
         let record = try await DocumentCitation.record(document, app: app, db: db)
-        return Model(
+        let events = try await EventOutcome.query(on: db).filter(\.$document.$id == id).with(\.$event).all()
+            .map(\.event).filter { Access.canView(viewer, $0) }.map { (id: $0.code, title: $0.title) }
+        var model = Model(
             id: id.uuidString, title: document.title, authors: document.authors, publisher: document.publisher,
             date: document.isoDate, kindKey: "documents.kind.\(document.kind.rawValue)", kind: document.kind, abstract: document.abstract,
             countries: countries.map { $0.localizedName(language) }.sorted() + (document.regional ? [t("documents.regional")] : []),
@@ -93,6 +97,8 @@ enum DocumentShow {
             isEditor: viewer.isEditor,
             jsonLD: DocumentCitation.jsonLD(document, record: record, countries: countries, base: app.cpmg.settings.publicURL, files: files)
         )
+        model.events = events
+        return model
     }
 
     /// Published documents this viewer may see that share the most themes and countries.
@@ -164,6 +170,10 @@ enum DocumentShow {
                     .if(!model.abstract.isEmpty, .section(.h2(.text(t("documents.abstract"))), .forEach(model.abstract.components(separatedBy: "\n\n")) { .p(.text($0)) })),
                     filesSection(model, context),
                     citeSection(model, context),
+                    .if(!model.events.isEmpty, .section(
+                        .h2(.text(t("documents.outcomeOf"))),
+                        .ul(.forEach(model.events) { .li(.link(.event($0.id), .text($0.title))) })
+                    )),
                     .if(!model.related.isEmpty, .section(
                         .h2(.text(t("documents.related"))),
                         .ul(.forEach(model.related) { .li(.link(.document($0.id), .text($0.title)), .text(" (\($0.date))")) })

@@ -22,6 +22,8 @@ enum HomeIndex {
         var themes: [String]
         var groups: [CountryGroup]
         var countryCount: Int
+        /// The next events: (id, title, when and where).
+        var events: [(id: String, title: String, line: String)] = []
     }
 
     static func query(db: any Database, viewer: Viewer, language: Language, t: Localizer, references: ReferenceCache.Snapshot) async throws -> Model {
@@ -88,6 +90,16 @@ enum HomeIndex {
                         .li(.el("a", .attr("href", hit.url), .el("strong", .text(hit.title))), .p(.class("meta"), .text(hit.summary)))
                     }),
                 .p(.link(.documents(query: []), .text(t("home.latest.all"))))
+            ),
+            .section(
+                .attr("aria-labelledby", "events"),
+                .h2(.id("events"), .text(t("home.events"))),
+                model.events.isEmpty
+                    ? .p(.text(t("events.noUpcoming")))
+                    : .ul(.class("results"), .forEach(model.events) { event in
+                        .li(.link(.event(event.id), .el("strong", .text(event.title))), .p(.class("meta"), .text(event.line)))
+                    }),
+                .p(.link(.events(query: []), .text(t("home.allEvents"))))
             ),
             .section(
                 .attr("aria-labelledby", "what"),
