@@ -171,6 +171,13 @@ struct EventTests {
             let member = try await Fixtures.login(app, as: try await Fixtures.user(app, email: "m@example.org"))
             #expect(try await member.get("/events/\(id)").text.contains("Internal conclusions of the workshop"))
             #expect(try await TestBrowser(app).get("/documents/\(open.id!.uuidString)").text.contains(#"href="/events/\#(id)""#))
+            // An organiser uploads a new document straight into the outcomes.
+            let pdf = DocumentFixtures.pdf(pages: ["Presentation on displacement data."])
+            let upload = try await editor.postMultipart("/documents/new?event=\(id)", DocumentFixtures.form(title: "Slides on displacement data"),
+                                                         files: [("files[]", "slides.pdf", pdf)])
+            #expect(upload.status == .seeOther)
+            #expect(try await EventOutcome.query(on: app.db).count() == 3)
+            #expect(try await TestBrowser(app).get("/events/\(id)").text.contains("Slides on displacement data"))
             // A member cannot attach outcomes.
             #expect(try await member.post("/events/\(id)/outcomes", [("document", open.id!.uuidString), ("role", "report")]).status == .forbidden)
             // Upcoming events on the home page and the host country's page.

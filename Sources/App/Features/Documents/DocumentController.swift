@@ -74,6 +74,15 @@ struct DocumentController: RouteCollection {
             DocumentLibrary.discard(stored, in: req.application.cpmg.blobs)
             throw error
         }
+        // Uploaded from an event's outcomes by one of its organisers: attach it there.
+        if let eventText = req.query[String.self, at: "event"], let eventID = UUID(uuidString: eventText),
+           let event = try await Event.find(eventID, on: req.db), Access.can(req.viewer, .reviewItem(networkID: event.$network.id)) {
+            let outcome = EventOutcome()
+            outcome.$event.id = eventID
+            outcome.$document.id = try document.requireID()
+            outcome.role = .report
+            try await outcome.create(on: req.db)
+        }
         let duplicate = try await duplicates(of: stored, excluding: document.requireID(), req: req)
         let notice = duplicate ? "notice.documentDuplicate" : status == .published ? "notice.documentPublished" : status == .pending ? "notice.documentSubmitted" : "notice.documentDraft"
         return req.redirect(to: .document(try document.requireID().uuidString), notice: notice)
@@ -150,7 +159,8 @@ struct DocumentController: RouteCollection {
             themes: references.themes.map { .init(value: $0.key, label: t("theme.\($0.key)")) }.sorted { $0.label.localizedCompare($1.label) == .orderedAscending },
             networks: references.networks.map { .init(value: $0.key, label: t("network.\($0.key)")) }.sorted { $0.label.localizedCompare($1.label) == .orderedAscending },
             isEditor: req.viewer.isEditor, canPublish: req.viewer.isEditor,
-            maxUploadMB: req.application.cpmg.settings.maxUploadBytes / 1_048_576, files: files
+            maxUploadMB: req.application.cpmg.settings.maxUploadBytes / 1_048_576, files: files,
+            eventID: document == nil ? req.query[String.self, at: "event"].flatMap { UUID(uuidString: $0)?.uuidString.lowercased() } : nil
         )
         return req.page(status, title: t(document == nil ? "documents.new.title" : "documents.edit.title")) { DocumentFormPage.view(model, $0) }
     }

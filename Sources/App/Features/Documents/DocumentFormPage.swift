@@ -21,6 +21,8 @@ enum DocumentFormPage {
         var maxUploadMB: Int
         /// Files already attached (edit).
         var files: [String] = []
+        /// Uploading as an outcome of this event (its id): the document is attached once created.
+        var eventID: String?
     }
 
     static func labels(_ t: Localizer) -> [String: String] {
@@ -48,7 +50,7 @@ enum DocumentFormPage {
             FormField.summary(e, t, labels: labels),
             .form(
                 .id("document-form"),
-                .action(action.path),
+                .action(action.path + (model.eventID.map { "?event=" + $0 } ?? "")),
                 .method(.post),
                 .enctype(.multipartData),
                 .attr("novalidate", ""),

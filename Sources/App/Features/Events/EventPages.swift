@@ -310,7 +310,7 @@ enum EventPages {
                 FormField.select(.init(name: "role", label: t("events.outcomes.role"), value: "report"), t,
                                  options: EventOutcome.Role.allCases.map { ($0.rawValue, t("events.outcome.\($0.rawValue)")) }),
                 .button(.type(.submit), .text(t("events.outcomes.add"))),
-                .p(.class("hint"), .link(.documentNew, .text(t("events.outcomes.upload"))))
+                .p(.class("hint"), .el("a", .attr("href", SiteURL.documentNew.path + "?event=" + event.code), .text(t("events.outcomes.upload"))))
             ))
         )
     }
