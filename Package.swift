@@ -33,6 +33,7 @@ let package = Package(
                 "RegionMap",
                 "TextDiff",
                 "ICalendar",
+                "Charts",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -62,6 +63,8 @@ let package = Package(
         .target(name: "TextDiff"),
         /// iCalendar (RFC 5545) writing: events, VTIMEZONE from the zone data, escaping, folding; no Vapor.
         .target(name: "ICalendar"),
+        /// Server-rendered SVG charts (line, bars, stacked bars, sparklines) with axes, legends and sources; no Vapor.
+        .target(name: "Charts"),
         .testTarget(
             name: "AppTests",
             dependencies: [
@@ -80,5 +83,6 @@ let package = Package(
         .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
         .testTarget(name: "TextDiffTests", dependencies: ["TextDiff"]),
         .testTarget(name: "ICalendarTests", dependencies: ["ICalendar"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
     ]
 )

@@ -41,6 +41,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
         CreateCountryProfiles(),       // 21
         AddOutboxAttachments(),        // 22
         CreateEvents(),                // 23
+        CreateStatistics(),            // 24
     ])
 
     // MARK: - Services
@@ -116,6 +117,10 @@ public func prepareDatabase(_ app: Application) async throws {
         from: app.cpmg.settings.resourcesDirectory.appendingPathComponent("Seed"), on: app.db
     )
     // The reference data joins the search index on a new install (and whenever it was added to).
+    // The statistics centre's published datasets, once each (several seconds on a first start).
+    if app.cpmg.settings.loadStatistics {
+        try await StatisticsSeed.load(from: app.cpmg.settings.resourcesDirectory.appendingPathComponent("Statistics"), on: app.db, now: app.cpmg.now())
+    }
     // The events of the platform's description, once each; indexed when the index has no events yet.
     try await EventSeed.load(on: app.db)
     let indexedEvents = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM search_entries WHERE section = 'events'")

@@ -15,4 +15,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: FeedController())
     try app.register(collection: CountryController())
     try app.register(collection: EventController())
+    try app.register(collection: StatisticsController())
 }

@@ -26,6 +26,8 @@ public struct Settings: Sendable {
     public var maxUploadBytes: Int
     /// How many of the most recent matches search ranks and counts facets over.
     public var searchCandidates: Int
+    /// Load the statistics centre's published datasets (Resources/Statistics) at start-up.
+    public var loadStatistics: Bool = true
 
     public var secureCookies: Bool { publicURL.scheme == "https" }
 
@@ -140,7 +142,8 @@ public struct Settings: Sendable {
             resourcesDirectory: resources,
             sessionDays: try int("CPMG_SESSION_DAYS", default: 14, range: 1...365),
             maxUploadBytes: try int("CPMG_MAX_UPLOAD_MB", default: 50, range: 1...2048) * 1_048_576,
-            searchCandidates: try int("CPMG_SEARCH_CANDIDATES", default: SearchLimits.candidates, range: 100...10_000_000)
+            searchCandidates: try int("CPMG_SEARCH_CANDIDATES", default: SearchLimits.candidates, range: 100...10_000_000),
+            loadStatistics: value("CPMG_LOAD_STATISTICS") == nil ? true : try bool("CPMG_LOAD_STATISTICS")
         )
     }
 
@@ -174,6 +177,7 @@ public struct Settings: Sendable {
       CPMG_SESSION_DAYS      days a login lasts without activity (default 14)
       CPMG_MAX_UPLOAD_MB     largest upload accepted, in megabytes (default 50)
       CPMG_SEARCH_CANDIDATES most recent matches that ranking and facet counts consider (default 2000)
+      CPMG_LOAD_STATISTICS   load the statistics centre's reference datasets at start-up (default true)
       CPMG_RESOURCES_DIR     the Resources folder (default ./Resources)
       LOG_LEVEL              trace, debug, info (default), notice, warning, error
     """

@@ -30,13 +30,14 @@ public struct PageContext: Sendable {
 public enum Layout {
     /// The sections that exist, in navigation order. Later sections add themselves here.
     enum Section: CaseIterable {
-        case home, documents, countries, events
+        case home, documents, countries, events, statistics
         var url: SiteURL {
             switch self {
             case .home: .home
             case .documents: .documents(query: [])
             case .countries: .countries
             case .events: .events(query: [])
+            case .statistics: .statistics
             }
         }
         var titleKey: String {
@@ -45,6 +46,7 @@ public enum Layout {
             case .documents: "nav.documents"
             case .countries: "nav.countries"
             case .events: "nav.events"
+            case .statistics: "nav.statistics"
             }
         }
     }

@@ -66,6 +66,9 @@ public enum SiteURL: Sendable, Equatable {
     case eventOutcomeRemove(String, String)
     case eventsFeed
     case accountCalendar
+    case statistics
+    case statisticsIndicator(String, query: [URLQueryItem])
+    case statisticsDatasets
 
     /// The path, with its query string when it has one.
     public var path: String {
@@ -145,6 +148,9 @@ public enum SiteURL: Sendable, Equatable {
         case .eventOutcomeRemove(let id, let document): ("/events/\(id)/outcomes/\(document)/remove", [])
         case .eventsFeed: ("/feeds/events.atom", [])
         case .accountCalendar: ("/account/calendar", [])
+        case .statistics: ("/statistics", [])
+        case .statisticsIndicator(let code, let query): ("/statistics/indicators/\(code)", query.map { ($0.name, $0.value ?? "") })
+        case .statisticsDatasets: ("/statistics/datasets", [])
         }
     }
 

@@ -40,7 +40,8 @@ func withApp(
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
 
-    var environment = ["CPMG_DATA_DIR": directory.path, "CPMG_PUBLIC_URL": "http://cpmg.test"]
+    // The statistics centre's reference data (tens of thousands of rows) loads only in the tests that ask for it.
+    var environment = ["CPMG_DATA_DIR": directory.path, "CPMG_PUBLIC_URL": "http://cpmg.test", "CPMG_LOAD_STATISTICS": "false"]
     environment.merge(extra) { $1 }
     let settings = try Settings.load(from: environment, workingDirectory: directory)
 

@@ -84,11 +84,19 @@ struct CountryController: RouteCollection {
         var eventFilters = EventCalendar.Filters()
         eventFilters.country = country.iso2.lowercased()
         let events = try await EventCalendar.events(.upcoming, filters: eventFilters, viewer: req.viewer, db: req.db, now: req.now, limit: 5)
-        let model = CountryPages.ShowModel(
+        let statDatasets = try await StatisticsData.visibleDatasets(req.viewer, db: req.db)
+        var indicators: [CountryPages.KeyIndicator] = []
+        for code in CountryPages.keyIndicators {
+            guard let indicator = try await StatIndicator.query(on: req.db).filter(\.$code == code).first() else { continue }
+            let points = try await StatisticsData.points(indicator: code, areas: [country.iso2], years: nil, sex: "T", datasets: statDatasets, db: req.db)
+            if !points.isEmpty { indicators.append(CountryPages.KeyIndicator(indicator: indicator, points: points)) }
+        }
+        var model = CountryPages.ShowModel(
             country: country, content: content, revision: number, figures: figures, documents: documents, events: events,
             focalPoints: focalPoints, canEdit: Access.can(req.viewer, .editCountry(try country.requireID())),
             base: req.application.cpmg.settings.publicURL
         )
+        model.indicators = indicators
         let name = country.localizedName(req.language)
         return req.page(title: name, description: req.t("countries.profileOf", ["name": name]), current: .countries,
                         head: .element(named: "script", nodes: [.attr("type", "application/ld+json"), .raw(CountryPages.jsonLD(model, language: req.language))])) {

@@ -1,3 +1,4 @@
+import Charts
 import Foundation
 import Plot
 import RegionMap
@@ -135,6 +136,40 @@ enum CountryPages {
         var focalPoints: [User]
         var canEdit: Bool
         var base: URL
+        var indicators: [KeyIndicator] = []
+    }
+
+    /// The statistics centre's key indicators on a profile, each with its series.
+    static let keyIndicators = ["immigrant_stock", "emigrant_stock_rev2020", "SM.POP.NETM", "BX.TRF.PWKR.CD.DT", "refugees_hosted", "disaster_displacements"]
+
+    struct KeyIndicator {
+        var indicator: StatIndicator
+        var points: [StatisticsData.Point]
+    }
+
+    static func indicatorsSection(_ model: ShowModel, _ context: PageContext) -> Node<HTML.BodyContext> {
+        let t = context.t
+        guard !model.indicators.isEmpty else { return .empty }
+        let locale = Locale(identifier: context.language.rawValue)
+        return .section(
+            .id("indicators"),
+            .h2(.text(t("countries.indicators"))),
+            .table(
+                .class("key-indicators"),
+                .thead(.tr(.th(.text(t("countries.indicators.name"))), .th(.text(t("countries.indicators.latest"))), .th(.text(t("countries.indicators.trend"))))),
+                .tbody(.forEach(model.indicators) { item in
+                    let last = item.points.last!
+                    let series = item.points.map { (x: Double($0.year), y: Optional($0.value)) }
+                    return .tr(
+                        .th(.attr("scope", "row"), .link(.statisticsIndicator(item.indicator.code, query: [URLQueryItem(name: "c", value: model.country.iso2.lowercased())]),
+                                                          .text(item.indicator.name))),
+                        .td(.text(Charts.format(last.value, decimals: 1, locale: locale) + " (\(last.year))" + (last.flag == "D" ? " D" : ""))),
+                        .td(.raw(Charts.sparkline(series, label: t("countries.indicators.trendOf", ["name": item.indicator.name]))))
+                    )
+                })
+            ),
+            .p(.class("hint"), .link(.statistics, .text(t("countries.indicators.more"))))
+        )
     }
 
     static func show(_ model: ShowModel, _ context: PageContext) -> Node<HTML.BodyContext> {
@@ -156,6 +191,7 @@ enum CountryPages {
                 .li(.link(.countryHistory(code), .text(t("countries.history.link"))))
             )),
             factsSection(model, context),
+            indicatorsSection(model, context),
             .forEach(ProfilePart.sections) { part in prose(part, model, context) },
             documentsSection(model, context),
             eventsSection(model, context),

@@ -1,0 +1,98 @@
+import Charts
+import Fluent
+import Foundation
+import Vapor
+
+/// `/statistics…`: the indicator catalogue by theme and each indicator's chart, table, map and
+/// sources, with downloads of exactly what is shown.
+struct StatisticsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.statistics.route, use: index)
+        routes.get(SiteURL.statisticsIndicator(":code", query: []).route, use: indicator)
+        routes.get(SiteURL.statisticsDatasets.route, use: datasets)
+    }
+
+    func index(req: Request) async throws -> Response {
+        let indicators = try await StatIndicator.query(on: req.db).sort(\.$name).all()
+        return req.page(title: req.t("statistics.title"), current: .statistics) { StatisticsPages.index(indicators, $0) }
+    }
+
+    func datasets(req: Request) async throws -> Response {
+        let datasets = try await StatisticsData.visibleDatasets(req.viewer, db: req.db).sorted { $0.title < $1.title }
+        return req.page(title: req.t("statistics.datasets.title"), current: .statistics) { StatisticsPages.datasets(datasets, $0) }
+    }
+
+    /// What the URL asks for, checked: unknown countries and years outside the data are named.
+    struct Selection: Equatable {
+        var areas: [String]
+        var from: Int
+        var to: Int
+        var sex: String
+        var view: String
+        var problems: [String]
+
+        var query: [URLQueryItem] {
+            [URLQueryItem(name: "c", value: areas.map { $0.lowercased() }.joined(separator: ",")), URLQueryItem(name: "from", value: String(from)),
+             URLQueryItem(name: "to", value: String(to)), URLQueryItem(name: "sex", value: sex), URLQueryItem(name: "view", value: view)]
+        }
+    }
+
+    static let defaultAreas = ["JM", "TT", "BB", "BS", "DO"]
+    static let views = ["chart", "table", "map", "sources"]
+
+    static func selection(_ pairs: [(String, String)], known: Set<String>, coverage: ClosedRange<Int>, sexes: [String], t: Localizer) -> Selection {
+        var problems: [String] = []
+        let codes = pairs.filter { $0.0 == "c" || $0.0 == "countries" }.flatMap { $0.1.split(whereSeparator: { $0 == "," || $0 == " " }) }
+            .map { String($0.prefix(3)).uppercased() }.filter { !$0.isEmpty }
+        var areas: [String] = []
+        for code in codes where !areas.contains(code) {
+            if known.contains(code) { areas.append(code) } else { problems.append(t("statistics.unknownArea", ["code": code.lowercased()])) }
+        }
+        if codes.isEmpty { areas = defaultAreas.filter(known.contains) }
+        func year(_ name: String, _ fallback: Int) -> Int {
+            guard let text = pairs.last(where: { $0.0 == name })?.1, !text.isEmpty else { return fallback }
+            guard let value = Int(text), coverage.contains(value) else {
+                problems.append(t("statistics.yearOutside", ["year": String(text.prefix(8)), "from": String(coverage.lowerBound), "to": String(coverage.upperBound)]))
+                return fallback
+            }
+            return value
+        }
+        var from = year("from", max(coverage.lowerBound, coverage.upperBound - 34))
+        var to = year("to", coverage.upperBound)
+        if from > to { swap(&from, &to) }
+        let sexText = pairs.last(where: { $0.0 == "sex" })?.1.uppercased() ?? "T"
+        let sex = sexes.contains(sexText) ? sexText : (sexes.first ?? "T")
+        let viewText = pairs.last(where: { $0.0 == "view" })?.1 ?? "chart"
+        return Selection(areas: areas, from: from, to: to, sex: sex, view: views.contains(viewText) ? viewText : "chart", problems: problems)
+    }
+
+    func indicator(req: Request) async throws -> Response {
+        let code = req.parameters.get("code") ?? ""
+        guard let indicator = try await StatIndicator.query(on: req.db).filter(\.$code == code).first() else { throw Abort(.notFound) }
+        let datasets = try await StatisticsData.visibleDatasets(req.viewer, db: req.db)
+        let coverage = try await StatisticsData.coverage(indicator: code, datasets: datasets, db: req.db)
+        let snapshot = try await req.application.cpmg.references.get(req.db, now: req.now)
+        let known = Set(snapshot.countries.map(\.iso2))
+        let years = coverage.years ?? 1960...2025
+        let selection = Self.selection(req.queryPairs, known: known, coverage: years, sexes: coverage.sexes.isEmpty ? ["T"] : coverage.sexes, t: req.t)
+        let wantsAll = req.query[String.self, at: "all"] == "1"
+        let points = try await StatisticsData.points(indicator: code, areas: wantsAll ? [] : selection.areas, years: wantsAll ? nil : selection.from...selection.to,
+                                                     sex: selection.sex, datasets: datasets, db: req.db)
+        let used = datasets.filter { d in points.contains { $0.dataset == d.slug } }
+        let names = Dictionary(uniqueKeysWithValues: snapshot.countries.map { ($0.iso2, $0.localizedName(req.language)) })
+        let model = StatisticsPages.IndicatorModel(indicator: indicator, selection: selection, points: points, datasets: used, names: names,
+                                                   coverage: years, sexes: coverage.sexes, available: Set(coverage.areas), countries: snapshot.countries)
+        switch req.query[String.self, at: "format"] {
+        case "csv": return StatisticsDownloads.csv(model, all: wantsAll)
+        case "json": return StatisticsDownloads.json(model)
+        case "sdmx": return StatisticsDownloads.sdmx(model)
+        case "svg":
+            var headers = HTTPHeaders()
+            headers.replaceOrAdd(name: .contentType, value: "image/svg+xml; charset=utf-8")
+            headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(code).svg\"")
+            return Response(status: .ok, headers: headers, body: .init(string: StatisticsPages.chart(model, t: req.t, language: req.language)))
+        default:
+            return req.page(title: indicator.name, current: .statistics) { StatisticsPages.indicator(model, $0) }
+        }
+    }
+}

@@ -1,0 +1,268 @@
+import Charts
+import Foundation
+import Plot
+import RegionMap
+import Vapor
+
+/// The views of the statistics centre.
+enum StatisticsPages {
+    static func index(_ indicators: [StatIndicator], _ context: PageContext) -> Node<HTML.BodyContext> {
+        let t = context.t
+        return .div(
+            .class("statistics-page"),
+            .h1(.text(t("statistics.title"))),
+            .p(.class("lead"), .text(t("statistics.intro"))),
+            .p(.link(.statisticsDatasets, .text(t("statistics.datasets.link")))),
+            .forEach(StatTheme.allCases) { theme in
+                let members = indicators.filter { $0.themes.split(separator: ",").contains(Substring(theme.rawValue)) }
+                return .if(!members.isEmpty, .section(
+                    .h2(.text(t(theme.titleKey))),
+                    .p(.class("hint"), .text(t(theme.titleKey + ".text"))),
+                    .ul(.class("indicator-list"), .forEach(members) { indicator in
+                        .li(.link(.statisticsIndicator(indicator.code, query: []), .text(indicator.name)),
+                            .el("span", .class("meta"), .text(" — " + indicator.unit + (indicator.derivation.isEmpty ? "" : " · " + t("statistics.derived")))))
+                    })
+                ))
+            }
+        )
+    }
+
+    static func datasets(_ datasets: [StatDataset], _ context: PageContext) -> Node<HTML.BodyContext> {
+        let t = context.t
+        return .div(
+            .h1(.text(t("statistics.datasets.title"))),
+            .ul(.class("results"), .forEach(datasets) { dataset in
+                .li(.el("strong", .text(dataset.title)), .p(.text(dataset.descriptionText)),
+                    .p(.class("meta"), .text(t("statistics.source", ["source": dataset.source]) + " · " + t("statistics.licence", ["licence": dataset.licence]))),
+                    .if(!dataset.caveats.isEmpty, .p(.class("hint"), .text(t("statistics.caveats", ["text": dataset.caveats])))))
+            })
+        )
+    }
+
+    // MARK: - Indicator
+
+    struct IndicatorModel {
+        var indicator: StatIndicator
+        var selection: StatisticsController.Selection
+        var points: [StatisticsData.Point]
+        var datasets: [StatDataset]
+        var names: [String: String]
+        var coverage: ClosedRange<Int>
+        var sexes: [String]
+        var available: Set<String>
+        var countries: [Country]
+
+        var sourceLine: String { datasets.map(\.source).joined(separator: "; ") }
+    }
+
+    static func url(_ model: IndicatorModel, _ change: (inout StatisticsController.Selection) -> Void = { _ in }, extra: [URLQueryItem] = []) -> String {
+        var selection = model.selection
+        change(&selection)
+        return SiteURL.statisticsIndicator(model.indicator.code, query: selection.query + extra).path
+    }
+
+    static func indicator(_ model: IndicatorModel, _ context: PageContext) -> Node<HTML.BodyContext> {
+        let t = context.t
+        let indicator = model.indicator
+        let selection = model.selection
+        return .div(
+            .class("indicator-page"),
+            .h1(.text(indicator.name)),
+            .p(.class("lead"), .text(indicator.definition)),
+            .p(.class("meta"), .text(t("statistics.unit", ["unit": indicator.unit]) + (indicator.sdg.isEmpty ? "" : " · SDG " + indicator.sdg))),
+            .if(!selection.problems.isEmpty, .div(.class("notice warn"), .attr("role", "alert"), .ul(.forEach(selection.problems) { .li(.text($0)) }))),
+            .nav(.class("subnav"), .attr("aria-label", t("statistics.views")), .ul(.forEach(StatisticsController.views) { view in
+                .li(.el("a", .attr("href", url(model) { $0.view = view }), view == selection.view ? .attr("aria-current", "page") : .empty, .text(t("statistics.view.\(view)"))))
+            })),
+            picker(model, context),
+            viewBody(model, context),
+            downloads(model, context)
+        )
+    }
+
+    static func picker(_ model: IndicatorModel, _ context: PageContext) -> Node<HTML.BodyContext> {
+        let t = context.t
+        let selected = Set(model.selection.areas)
+        let countries = model.countries.filter { model.available.contains($0.iso2) }
+            .sorted { $0.localizedName(context.language).localizedCompare($1.localizedName(context.language)) == .orderedAscending }
+        let years = Array(model.coverage).reversed().map { (String($0), String($0)) }
+        return .form(
+            .method(.get), .action(SiteURL.statisticsIndicator(model.indicator.code, query: []).path), .class("stat-picker"),
+            .input(.type(.hidden), .name("view"), .value(model.selection.view)),
+            .element(named: "fieldset", nodes: [
+                .element(named: "legend", text: t("statistics.countries")),
+                .div(.class("checkbox-grid"), .forEach(countries) { country in
+                    FormField.checkbox(name: "c", value: country.iso2.lowercased(), label: country.localizedName(context.language), checked: selected.contains(country.iso2))
+                }),
+            ]),
+            .div(.class("stat-range"),
+                 FormField.select(.init(name: "from", label: t("statistics.from"), value: String(model.selection.from)), t, options: years),
+                 FormField.select(.init(name: "to", label: t("statistics.to"), value: String(model.selection.to)), t, options: years),
+                 .if(model.sexes.count > 1, FormField.select(.init(name: "sex", label: t("statistics.sex"), value: model.selection.sex), t,
+                                                             options: model.sexes.map { ($0, t("statistics.sex.\($0)")) }))),
+            .button(.type(.submit), .class("primary"), .text(t("statistics.show")))
+        )
+    }
+
+    static func viewBody(_ model: IndicatorModel, _ context: PageContext) -> Node<HTML.BodyContext> {
+        let t = context.t
+        if model.points.isEmpty { return .p(.class("empty"), .text(t("statistics.noData"))) }
+        switch model.selection.view {
+        case "table": return table(model, context)
+        case "map": return map(model, context)
+        case "sources": return sources(model, context)
+        default:
+            return .group(
+                .el("figure", .class("chart-figure"), .raw(chart(model, t: t, language: context.language))),
+                table(model, context)
+            )
+        }
+    }
+
+    static func chart(_ model: IndicatorModel, t: Localizer, language: Language) -> String {
+        let byArea = Dictionary(grouping: model.points, by: \.area)
+        let series = model.selection.areas.compactMap { area -> ChartSeries? in
+            guard let points = byArea[area] else { return nil }
+            return ChartSeries(id: area.lowercased(), label: model.names[area] ?? area, points: points.map { (x: Double($0.year), y: Optional($0.value)) })
+        }
+        let text = ChartText(
+            title: model.indicator.name, subtitle: "\(model.selection.from)–\(model.selection.to)" + (model.selection.sex == "T" ? "" : " · " + t("statistics.sex.\(model.selection.sex)")),
+            xLabel: t("statistics.year"), yLabel: model.indicator.unit, unit: model.indicator.unit.hasPrefix("%") ? "%" : "",
+            source: t("statistics.source", ["source": model.sourceLine]),
+            description: t("statistics.chartDescription", ["indicator": model.indicator.name, "countries": series.map(\.label).joined(separator: ", "),
+                                                           "from": String(model.selection.from), "to": String(model.selection.to)])
+        )
+        return Charts.line(series, text: text, style: ChartStyle(locale: Locale(identifier: language.rawValue), idPrefix: "chart-\(model.indicator.code.lowercased().filter { $0.isLetter || $0.isNumber })"))
+    }
+
+    static func table(_ model: IndicatorModel, _ context: PageContext) -> Node<HTML.BodyContext> {
+        let t = context.t
+        let locale = Locale(identifier: context.language.rawValue)
+        let areas = model.selection.areas.filter { area in model.points.contains { $0.area == area } }
+        let years = Array(Set(model.points.map(\.year))).sorted(by: >)
+        var cell: [String: StatisticsData.Point] = [:]
+        for point in model.points { cell["\(point.area)|\(point.year)"] = point }
+        return .div(
+            .class("table-scroll"),
+            .table(
+                .class("stat-table"),
+                .el("caption", .text(t("statistics.tableCaption", ["indicator": model.indicator.name, "unit": model.indicator.unit]))),
+                .thead(.tr(.th(.attr("scope", "col"), .text(t("statistics.year"))), .forEach(areas) { .th(.attr("scope", "col"), .text(model.names[$0] ?? $0)) })),
+                .tbody(.forEach(years) { year in
+                    .tr(.th(.attr("scope", "row"), .text(String(year))), .forEach(areas) { area in
+                        guard let point = cell["\(area)|\(year)"] else { return .td(.class("missing"), .text("—")) }
+                        return .td(.attr("title", point.note), .text(Charts.format(point.value, decimals: 2, locale: locale) + (point.flag.isEmpty ? "" : " " + point.flag)))
+                    })
+                })
+            ),
+            .p(.class("hint"), .text(t("statistics.flags")))
+        )
+    }
+
+    static func map(_ model: IndicatorModel, _ context: PageContext) -> Node<HTML.BodyContext> {
+        let t = context.t
+        let latest = StatisticsData.latest(model.points)
+        let values = latest.values.map(\.value).sorted()
+        // Five classes by quantiles of the latest values.
+        let breaks = (1..<5).map { values[min(values.count - 1, values.count * $0 / 5)] }
+        func klass(_ value: Double) -> Int { breaks.firstIndex { value < $0 } ?? 4 }
+        let locale = Locale(identifier: context.language.rawValue)
+        let markers = model.countries.compactMap { country -> MapMarker? in
+            guard let point = latest[country.iso2] else { return nil }
+            let name = country.localizedName(context.language)
+            return MapMarker(id: country.iso2.lowercased(), label: name, latitude: country.capitalLatitude, longitude: country.capitalLongitude,
+                             href: url(model) { $0.areas = [country.iso2]; $0.view = "chart" }, valueClass: klass(point.value),
+                             title: "\(name), \(point.year): \(Charts.format(point.value, decimals: 2, locale: locale))", shortLabel: nil)
+        }
+        var bounds = [values.first ?? 0] + breaks + [values.last ?? 0]
+        bounds = bounds.map { $0 }
+        let legend = (0..<5).map { MapLegendEntry(label: Charts.format(bounds[$0], decimals: 1, locale: locale, compact: true) + " – " + Charts.format(bounds[$0 + 1], decimals: 1, locale: locale, compact: true)) }
+        let svg = RegionMap().svg(markers: markers, title: model.indicator.name, description: t("statistics.mapDescription", ["indicator": model.indicator.name]),
+                                  legendTitle: model.indicator.unit, legend: legend, labels: false, idPrefix: "statmap")
+        return .el("figure", .class("map"), .raw(svg), .el("figcaption", .text(t("statistics.mapCaption") + " " + t("statistics.source", ["source": model.sourceLine]))))
+    }
+
+    static func sources(_ model: IndicatorModel, _ context: PageContext) -> Node<HTML.BodyContext> {
+        let t = context.t
+        return .div(
+            .class("sources"),
+            .el("dl", .class("facts"),
+                .div(.el("dt", .text(t("statistics.definition"))), .el("dd", .text(model.indicator.definition))),
+                .div(.el("dt", .text(t("statistics.unitLabel"))), .el("dd", .text(model.indicator.unit))),
+                .div(.el("dt", .text(t("statistics.sourceLabel"))), .el("dd", .text(model.indicator.source))),
+                .div(.el("dt", .text(t("statistics.licenceLabel"))), .el("dd", .text(model.indicator.licence))),
+                .if(!model.indicator.derivation.isEmpty, .div(.el("dt", .text(t("statistics.derivation"))), .el("dd", .text(model.indicator.derivation))))),
+            .h2(.text(t("statistics.datasets.title"))),
+            .ul(.forEach(model.datasets) { dataset in
+                .li(.el("strong", .text(dataset.title)), .text(" — " + dataset.source + " · " + dataset.licence),
+                    .if(!dataset.caveats.isEmpty, .p(.class("hint"), .text(dataset.caveats))))
+            })
+        )
+    }
+
+    static func downloads(_ model: IndicatorModel, _ context: PageContext) -> Node<HTML.BodyContext> {
+        let t = context.t
+        return .section(
+            .class("downloads"),
+            .h2(.text(t("statistics.downloads"))),
+            .ul(.class("inline"),
+                .li(.el("a", .attr("href", url(model, extra: [URLQueryItem(name: "format", value: "csv")])), .text(t("statistics.download.csvSelection")))),
+                .li(.el("a", .attr("href", url(model, extra: [URLQueryItem(name: "format", value: "csv"), URLQueryItem(name: "all", value: "1")])), .text(t("statistics.download.csvAll")))),
+                .li(.el("a", .attr("href", url(model, extra: [URLQueryItem(name: "format", value: "json")])), .text("JSON"))),
+                .li(.el("a", .attr("href", url(model, extra: [URLQueryItem(name: "format", value: "sdmx")])), .text("SDMX-CSV"))),
+                .li(.el("a", .attr("href", url(model, extra: [URLQueryItem(name: "format", value: "svg")])), .text(t("statistics.download.svg"))))
+            )
+        )
+    }
+}
+
+/// Downloads of an indicator: the selection shown, or the whole indicator; each names its source and licence.
+enum StatisticsDownloads {
+    static func csvField(_ value: String) -> String {
+        value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
+    }
+
+    static func number(_ value: Double) -> String {
+        value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+
+    static func respond(_ text: String, type: String, filename: String) -> Response {
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: type)
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
+        return Response(status: .ok, headers: headers, body: .init(string: text))
+    }
+
+    static func csv(_ model: StatisticsPages.IndicatorModel, all: Bool) -> Response {
+        var lines = ["indicator,area,area_name,year,sex,value,unit,flag,note,dataset,source,licence"]
+        let datasets = Dictionary(uniqueKeysWithValues: model.datasets.map { ($0.slug, $0) })
+        for point in model.points {
+            let dataset = datasets[point.dataset]
+            lines.append([model.indicator.code, point.area, model.names[point.area] ?? "", String(point.year), point.sex, number(point.value),
+                          model.indicator.unit, point.flag, point.note, point.dataset, dataset?.source ?? "", dataset?.licence ?? ""].map(csvField).joined(separator: ","))
+        }
+        let name = model.indicator.code + (all ? "" : "-" + model.selection.areas.map { $0.lowercased() }.joined(separator: "-") + "-\(model.selection.from)-\(model.selection.to)")
+        return respond(lines.joined(separator: "\r\n") + "\r\n", type: "text/csv; charset=utf-8", filename: name + ".csv")
+    }
+
+    static func json(_ model: StatisticsPages.IndicatorModel) -> Response {
+        let object: [String: Any] = [
+            "indicator": ["code": model.indicator.code, "name": model.indicator.name, "unit": model.indicator.unit, "definition": model.indicator.definition,
+                          "derivation": model.indicator.derivation],
+            "datasets": model.datasets.map { ["slug": $0.slug, "title": $0.title, "source": $0.source, "licence": $0.licence, "caveats": $0.caveats] },
+            "observations": model.points.map { ["area": $0.area, "year": $0.year, "sex": $0.sex, "value": $0.value, "flag": $0.flag, "note": $0.note, "dataset": $0.dataset] },
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return respond(String(decoding: data, as: UTF8.self), type: "application/json; charset=utf-8", filename: model.indicator.code + ".json")
+    }
+
+    /// SDMX-CSV (v1 columns): DATAFLOW, REF_AREA, INDICATOR, SEX, TIME_PERIOD, OBS_VALUE, UNIT_MEASURE, OBS_STATUS, COMMENT.
+    static func sdmx(_ model: StatisticsPages.IndicatorModel) -> Response {
+        var lines = ["DATAFLOW,REF_AREA,INDICATOR,SEX,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,OBS_STATUS,COMMENT"]
+        for point in model.points {
+            lines.append(["CPMG:" + point.dataset.uppercased().replacingOccurrences(of: "-", with: "_") + "(1.0)", point.area, model.indicator.code, point.sex,
+                          String(point.year), number(point.value), model.indicator.unit, point.flag, point.note].map(csvField).joined(separator: ","))
+        }
+        return respond(lines.joined(separator: "\r\n") + "\r\n", type: "text/csv; charset=utf-8", filename: model.indicator.code + "-sdmx.csv")
+    }
+}

@@ -1,0 +1,197 @@
+import CSVParser
+import Fluent
+import FluentSQL
+import Foundation
+
+/// The real data the centre starts with (`Resources/Statistics`, copied from the reference
+/// extracts with their README): each file becomes a published dataset with its source and
+/// caveats, loaded once (by slug), never estimated. Sums are marked derived (flag D) with how.
+enum StatisticsSeed {
+    struct Observation {
+        var indicator, area: String
+        var year: Int
+        var sex = "T"
+        var value: Double
+        var flag = ""
+        var note = ""
+    }
+
+    /// Themes of the WDI indicators of the extract.
+    static let wdiThemes: [String: String] = [
+        "SP.POP.TOTL": "population-development", "SM.POP.TOTL": "migrant-stock", "SM.POP.NETM": "migrant-stock,population-development",
+        "SM.POP.REFG": "refugees-asylum", "SM.POP.REFG.OR": "refugees-asylum,diaspora", "BX.TRF.PWKR.CD.DT": "remittances,diaspora",
+        "NY.GDP.PCAP.CD": "population-development", "SL.UEM.TOTL.ZS": "labour-migration", "SP.DYN.LE00.IN": "migration-health,population-development",
+        "SP.POP.TOTL.FE.ZS": "gender-migration,population-development",
+    ]
+
+    static func load(from directory: URL, on db: any Database, now: Date) async throws {
+        let areas = Dictionary(uniqueKeysWithValues: try await Country.query(on: db).all().map { ($0.iso3, $0.iso2) })
+        let wdiSource = "World Bank, World Development Indicators (via datasets/world-development-indicators@4ebec5a)"
+        let gdiSource = "IOM gdidata (iom/gdidata@c9e4cc6)"
+
+        // 1. World Bank WDI: the ten indicators of the extract, as published.
+        if try await missing("world-bank-wdi", db) {
+            let meta = try table(directory, "wdi-indicators.csv")
+            for row in meta.rows {
+                try await indicator(code: row["indicator_code"] ?? "", name: row["name"] ?? "", definition: row["definition"] ?? "",
+                                    unit: row["unit"] ?? "", themes: wdiThemes[row["indicator_code"] ?? ""] ?? "population-development",
+                                    source: row["source_note"] ?? wdiSource, licence: "CC BY 4.0", db: db)
+            }
+            var observations: [Observation] = []
+            for row in try table(directory, "wdi-caribbean.csv").rows {
+                guard let iso2 = row["iso2"], let year = Int(row["year"] ?? ""), let value = Double(row["value"] ?? "") else { continue }
+                observations.append(Observation(indicator: row["indicator_code"] ?? "", area: iso2, year: year, value: value))
+            }
+            try await dataset(slug: "world-bank-wdi", title: "World Bank World Development Indicators (Caribbean extract)",
+                              description: "Ten WDI indicators for the 26 areas WDI covers, as published.", source: wdiSource,
+                              url: "https://github.com/datasets/world-development-indicators", licence: "CC BY 4.0",
+                              caveats: "WDI has no rows for Anguilla, Montserrat, Caribbean Netherlands, Guadeloupe, Martinique, French Guiana and Saint-Barthélemy. The refugee series (SM.POP.REFG) stop in 2016: use the UNHCR dataset.",
+                              observations: observations, db: db, now: now)
+        }
+
+        // 2. UN DESA International Migrant Stock: totals by sex (sums of the bilateral rows).
+        for (revision, slug, suffix) in [("IMS 2024", "undesa-ims-2024", ""), ("IMS 2020", "undesa-ims-2020", "_rev2020")] where try await missing(slug, db) {
+            let derivation = "Sum over all origins (immigrants) or all destinations (emigrants) of UN DESA's bilateral stocks, by sex; total = female + male as published."
+            try await indicator(code: "immigrant_stock" + suffix, name: "International migrants living in the area" + (suffix.isEmpty ? "" : " (2020 revision)"),
+                                definition: "People born in another country living in the area at mid-year (UN DESA \(revision)).", unit: "persons",
+                                themes: "migrant-stock,gender-migration", source: "UN DESA International Migrant Stock (\(revision)) via \(gdiSource)",
+                                licence: "UN DESA terms of use", disaggregations: "sex", derivation: derivation, db: db)
+            try await indicator(code: "emigrant_stock" + suffix, name: "Emigrants from the area living abroad" + (suffix.isEmpty ? " (lower bound)" : " (2020 revision)"),
+                                definition: "People born in the area living in another country at mid-year: the diaspora (UN DESA \(revision)).", unit: "persons",
+                                themes: "diaspora,migrant-stock", source: "UN DESA International Migrant Stock (\(revision)) via \(gdiSource)",
+                                licence: "UN DESA terms of use", disaggregations: "sex", derivation: derivation, db: db)
+            var observations: [Observation] = []
+            for row in try table(directory, "undesa-stock-totals.csv").rows where row["revision"] == revision {
+                guard let iso2 = row["iso2"], let year = Int(row["year"] ?? ""), let value = Double(row["value"] ?? "") else { continue }
+                let code = (row["measure"] == "immigrant_stock_in_area" ? "immigrant_stock" : "emigrant_stock") + suffix
+                let sex = ["female": "F", "male": "M"][row["sex"] ?? ""] ?? "T"
+                let unknown = row["unknown_origin_share"] ?? ""
+                observations.append(Observation(indicator: code, area: iso2, year: year, sex: sex, value: value, flag: "D",
+                                                note: unknown.isEmpty ? "" : "Share of unknown origin: \(unknown)"))
+            }
+            try await dataset(slug: slug, title: "UN DESA International Migrant Stock \(revision.replacingOccurrences(of: "IMS ", with: "")) — totals by sex",
+                              description: "Immigrant and emigrant stocks of the Caribbean areas by sex, summed from UN DESA's bilateral table.",
+                              source: "UN DESA Population Division, International Migrant Stock (\(revision)), via \(gdiSource)",
+                              url: "https://www.un.org/development/desa/pd/content/international-migrant-stock", licence: "UN DESA terms of use",
+                              caveats: suffix.isEmpty
+                                ? "In the 2024 revision the big destinations name few origins: emigrant (diaspora) totals of small states are understated; treat them as lower bounds and prefer the 2020 revision for diaspora totals. No data for Saint-Barthélemy and Saint-Martin."
+                                : "Preferred for diaspora totals (fuller origin detail), 1990–2020. Curaçao 1990–2005 and Sint Maarten 1990–2000 sum to zero.",
+                              observations: observations, db: db, now: now)
+        }
+
+        // 3. UNHCR: refugees and asylum-seekers hosted (sums over origins).
+        if try await missing("unhcr-refugees", db) {
+            let derivation = "Sum over all countries of origin of UNHCR's figures for people hosted in the area, by group."
+            for (code, group, name) in [("refugees_hosted", "refugee", "Refugees hosted"), ("asylum_seekers_hosted", "asylum", "Asylum-seekers hosted")] {
+                try await indicator(code: code, name: name, definition: "\(name) in the area at the end of the year (UNHCR).", unit: "persons",
+                                    themes: "refugees-asylum", source: "UNHCR Refugee Data Finder via \(gdiSource)", licence: "UNHCR terms of use",
+                                    disaggregations: "origin", derivation: derivation, db: db)
+                _ = group
+            }
+            var sums: [String: Double] = [:]
+            for row in try table(directory, "gdi-unhcr-caribbean.csv").rows {
+                guard let iso3 = row["asylum_iso3"], let iso2 = areas[iso3], let year = Int(row["year"] ?? ""), let value = Double(row["value"] ?? "") else { continue }
+                let code = row["group"] == "refugee" ? "refugees_hosted" : row["group"] == "asylum" ? "asylum_seekers_hosted" : nil
+                guard let code else { continue }
+                sums["\(code)|\(iso2)|\(year)", default: 0] += value
+            }
+            let observations = sums.map { key, value -> Observation in
+                let parts = key.split(separator: "|").map(String.init)
+                return Observation(indicator: parts[0], area: parts[1], year: Int(parts[2])!, value: value, flag: "D", note: "Sum over countries of origin")
+            }
+            try await dataset(slug: "unhcr-refugees", title: "UNHCR — refugees and asylum-seekers hosted in the Caribbean",
+                              description: "People hosted by each Caribbean area, summed over countries of origin.",
+                              source: "UNHCR Refugee Data Finder (data updated 2024-10-08), via \(gdiSource)", url: "https://www.unhcr.org/refugee-statistics/",
+                              licence: "UNHCR terms of use", caveats: "Replaces the stale WDI refugee series (to 2016).", observations: observations, db: db, now: now)
+        }
+
+        // 4. IDMC: new internal displacements by disasters (sum over hazards).
+        if try await missing("idmc-displacement", db) {
+            try await indicator(code: "disaster_displacements", name: "New displacements by disasters",
+                                definition: "Internal displacements caused by disasters during the year (storms, floods, earthquakes …), IDMC.",
+                                unit: "displacements", themes: "climate-disasters,emergency-preparedness", source: "IDMC via \(gdiSource)",
+                                licence: "IDMC terms of use", derivation: "Sum over hazard types of IDMC's flows (conflict excluded).", db: db)
+            var sums: [String: Double] = [:]
+            for row in try table(directory, "gdi-idmc-caribbean.csv").rows {
+                guard (row["dataset"] ?? "").hasPrefix("idmc_flows"), row["cause"] != "conflict", row["sex"] == "all",
+                      let iso3 = row["iso3"], let iso2 = areas[iso3], let year = Int(row["year"] ?? ""), let value = Double(row["value"] ?? "") else { continue }
+                sums["\(iso2)|\(year)", default: 0] += value
+            }
+            let observations = sums.map { key, value -> Observation in
+                let parts = key.split(separator: "|").map(String.init)
+                return Observation(indicator: "disaster_displacements", area: parts[0], year: Int(parts[1])!, value: value, flag: "D", note: "Sum over hazard types")
+            }
+            try await dataset(slug: "idmc-displacement", title: "IDMC — new displacements by disasters",
+                              description: "New internal displacements caused by disasters, 2008–2023, by area.", source: "IDMC (by correspondence), via \(gdiSource)",
+                              url: "https://www.internal-displacement.org/database", licence: "IDMC terms of use",
+                              caveats: "28 areas; gdidata received these figures from IDMC by correspondence.", observations: observations, db: db, now: now)
+        }
+    }
+
+    // MARK: - Pieces
+
+    static func missing(_ slug: String, _ db: any Database) async throws -> Bool {
+        try await StatDataset.query(on: db).filter(\.$slug == slug).first() == nil
+    }
+
+    static func table(_ directory: URL, _ name: String) throws -> CSVTable {
+        let url = directory.appendingPathComponent(name)
+        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+            throw ReferenceData.Problem(file: url.path, message: "missing or not UTF-8")
+        }
+        do { return try CSV.parse(text) } catch { throw ReferenceData.Problem(file: url.path, message: error.description) }
+    }
+
+    static func indicator(code: String, name: String, definition: String, unit: String, themes: String, source: String, licence: String,
+                          disaggregations: String = "", derivation: String = "", db: any Database) async throws {
+        guard !code.isEmpty, try await StatIndicator.query(on: db).filter(\.$code == code).first() == nil else { return }
+        let indicator = StatIndicator()
+        indicator.code = code
+        indicator.name = name
+        indicator.definition = definition
+        indicator.unit = unit
+        indicator.multiplier = 0
+        indicator.themes = themes
+        indicator.source = source
+        indicator.licence = licence
+        indicator.disaggregations = disaggregations
+        indicator.sdg = code == "BX.TRF.PWKR.CD.DT" ? "10.c" : code.hasPrefix("SM.POP") || code.contains("stock") ? "10.7" : ""
+        indicator.derivation = derivation
+        try await indicator.create(on: db)
+    }
+
+    /// A published dataset and its observations, in one transaction (all or nothing).
+    static func dataset(slug: String, title: String, description: String, source: String, url: String, licence: String, caveats: String,
+                        observations: [Observation], db: any Database, now: Date) async throws {
+        try await db.transaction { db in
+            let dataset = StatDataset()
+            dataset.slug = slug
+            dataset.title = title
+            dataset.descriptionText = description
+            dataset.source = source
+            dataset.sourceURL = url
+            dataset.licence = licence
+            dataset.caveats = caveats
+            dataset.status = .published
+            dataset.visibility = .public
+            dataset.version = 1
+            dataset.publishedAt = now
+            try await dataset.create(on: db)
+            try await insert(observations, dataset: try dataset.requireID(), db: db)
+        }
+    }
+
+    /// Many rows per statement.
+    static func insert(_ observations: [Observation], dataset: UUID, db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        for start in stride(from: 0, to: observations.count, by: 400) {
+            let chunk = observations[start..<min(observations.count, start + 400)]
+            let rows = chunk.map { o -> SQLQueryString in
+                "(\(bind: dataset), \(bind: o.indicator), \(bind: o.area), \(bind: o.year), \(bind: String(o.year)), \(bind: o.sex), \(bind: o.value), \(bind: o.flag), \(bind: o.note))"
+            }
+            try await sql.raw("""
+                INSERT INTO stat_observations (dataset_id, indicator, area, year, period, sex, value, flag, note) VALUES \(rows.joined(separator: ", "))
+                """).run()
+        }
+    }
+}

@@ -1,0 +1,100 @@
+@testable import App
+import CSVParser
+import Fluent
+import FluentSQL
+import Foundation
+import Testing
+import Vapor
+import XMLSupport
+
+@Suite("Statistics centre")
+struct StatisticsTests {
+    static let withData = ["CPMG_LOAD_STATISTICS": "true"]
+
+    static func count(_ app: Application, _ slug: String) async throws -> Int {
+        let sql = app.db as! any SQLDatabase
+        return try await sql.raw("""
+            SELECT count(*) AS n FROM stat_observations o JOIN stat_datasets d ON d.id = o.dataset_id WHERE d.slug = \(bind: slug)
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    @Test("The real data loads once, as published datasets with sources; loading again changes nothing", arguments: TestDatabase.all)
+    func seed(database: TestDatabase) async throws {
+        try await withApp(database, environment: Self.withData) { app in
+            #expect(try await Self.count(app, "world-bank-wdi") == 10_076)
+            #expect(try await Self.count(app, "undesa-ims-2024") > 1_000)
+            #expect(try await Self.count(app, "unhcr-refugees") > 100)
+            #expect(try await Self.count(app, "idmc-displacement") > 100)
+            let before = try await StatDataset.query(on: app.db).count()
+            try await StatisticsSeed.load(from: app.cpmg.settings.resourcesDirectory.appendingPathComponent("Statistics"), on: app.db, now: Date())
+            #expect(try await StatDataset.query(on: app.db).count() == before)
+            #expect(try await Self.count(app, "world-bank-wdi") == 10_076)
+            let sql = app.db as! any SQLDatabase
+            let jamaica = try await sql.raw("""
+                SELECT value FROM stat_observations WHERE indicator = 'SP.POP.TOTL' AND area = 'JM' AND year = 2025
+                """).first()?.decode(column: "value", as: Double.self)
+            #expect(jamaica == 2_837_077)
+        }
+    }
+
+    @Test("An indicator page charts and tabulates exactly the selection; downloads round-trip; bad URLs are named", arguments: TestDatabase.all)
+    func indicatorPage(database: TestDatabase) async throws {
+        try await withApp(database, environment: Self.withData) { app in
+            let browser = TestBrowser(app)
+            #expect(try await browser.get("/statistics").text.contains("Net migration"))
+            let page = try await browser.get("/statistics/indicators/SM.POP.NETM?c=jm,tt&from=2000&to=2020")
+            #expect(page.status == .ok)
+            let svgStart = try #require(page.text.range(of: "<svg"))
+            let svgEnd = try #require(page.text.range(of: "</svg>", range: svgStart.lowerBound..<page.text.endIndex))
+            let svg = String(page.text[svgStart.lowerBound..<svgEnd.upperBound])
+            let tree = try XMLTree.parse(svg)
+            #expect(tree.name == "svg")
+            #expect(svg.contains(#"data-x="2000""#))
+            #expect(svg.components(separatedBy: "data-x=").count - 1 == 42, "21 years × 2 countries")
+
+            let csv = try await browser.get("/statistics/indicators/SM.POP.NETM?c=jm,tt&from=2000&to=2020&format=csv")
+            #expect(csv.headers.contentType?.description.hasPrefix("text/csv") == true)
+            let table = try CSV.parse(csv.text)
+            #expect(table.rows.count == 42)
+            #expect(Set(table.rows.compactMap { $0["area"] }) == ["JM", "TT"])
+            #expect(table.rows.allSatisfy { (2000...2020).contains(Int($0["year"] ?? "") ?? 0) })
+            #expect(table.rows.allSatisfy { ($0["source"] ?? "").contains("World Bank") && $0["licence"] == "CC BY 4.0" })
+            let sql = app.db as! any SQLDatabase
+            let jm2010 = try await sql.raw("SELECT value FROM stat_observations WHERE indicator = 'SM.POP.NETM' AND area = 'JM' AND year = 2010")
+                .first()?.decode(column: "value", as: Double.self)
+            let row = try #require(table.rows.first { $0["area"] == "JM" && $0["year"] == "2010" })
+            #expect(Double(row["value"] ?? "") == jm2010)
+            #expect(try await browser.get("/statistics/indicators/SM.POP.NETM?c=jm&format=json").text.contains(#""observations""#))
+            #expect(try await browser.get("/statistics/indicators/SM.POP.NETM?c=jm&format=sdmx").text.hasPrefix("DATAFLOW,REF_AREA,INDICATOR"))
+            #expect(try await browser.get("/statistics/indicators/SM.POP.NETM?c=jm&format=svg").text.hasPrefix("<svg"))
+
+            let bad = try await browser.get("/statistics/indicators/SM.POP.NETM?countries=zz,jm&from=3000")
+            #expect(bad.status == .ok)
+            #expect(bad.text.contains("is not one of the countries and territories"))
+            #expect(bad.text.contains("3000 is outside the years"))
+            #expect(try await browser.get("/statistics/indicators/NOPE").status == .notFound)
+            for view in ["table", "map", "sources"] {
+                #expect(try await browser.get("/statistics/indicators/immigrant_stock?c=jm,tt&view=\(view)").status == .ok)
+            }
+            // The country profile shows the key indicators with trend lines.
+            let profile = try await browser.get("/countries/jm").text
+            #expect(profile.contains("Key indicators") && profile.contains("/statistics/indicators/SM.POP.NETM?c=jm"))
+        }
+    }
+
+    @Test("A members-only dataset never shows to visitors", arguments: TestDatabase.all)
+    func access(database: TestDatabase) async throws {
+        try await withApp(database, environment: Self.withData) { app in
+            try await StatisticsSeed.dataset(slug: "members-survey", title: "Members' survey", description: "", source: "Survey", url: "", licence: "Members only",
+                                             caveats: "", observations: [.init(indicator: "SM.POP.NETM", area: "JM", year: 1950, value: 4242)], db: app.db, now: Date())
+            let dataset = try #require(try await StatDataset.query(on: app.db).filter(\.$slug == "members-survey").first())
+            dataset.visibility = .members
+            try await dataset.save(on: app.db)
+            let visitor = try await TestBrowser(app).get("/statistics/indicators/SM.POP.NETM?c=jm&format=csv&all=1").text
+            #expect(!visitor.contains("4242"))
+            #expect(!(try await TestBrowser(app).get("/statistics/datasets").text.contains("Members' survey")))
+            let member = try await Fixtures.login(app, as: try await Fixtures.user(app, email: "m@example.org"))
+            #expect(try await member.get("/statistics/indicators/SM.POP.NETM?c=jm&format=csv&all=1").text.contains("4242"))
+        }
+    }
+}
