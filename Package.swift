@@ -83,6 +83,5 @@ let package = Package(
         .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
         .testTarget(name: "TextDiffTests", dependencies: ["TextDiff"]),
         .testTarget(name: "ICalendarTests", dependencies: ["ICalendar"]),
-        .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
     ]
 )
