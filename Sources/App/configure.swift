@@ -121,6 +121,9 @@ public func prepareDatabase(_ app: Application) async throws {
     if app.cpmg.settings.loadStatistics {
         try await StatisticsSeed.load(from: app.cpmg.settings.resourcesDirectory.appendingPathComponent("Statistics"), on: app.db, now: app.cpmg.now())
     }
+    let indexedStatistics = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM search_entries WHERE section = 'statistics'")
+        .first()?.decode(column: "n", as: Int.self) ?? 0
+    if indexedStatistics == 0 { try await StatisticsIndexing.indexAll(app: app, db: app.db) }
     // The events of the platform's description, once each; indexed when the index has no events yet.
     try await EventSeed.load(on: app.db)
     let indexedEvents = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM search_entries WHERE section = 'events'")

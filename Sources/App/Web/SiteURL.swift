@@ -69,6 +69,10 @@ public enum SiteURL: Sendable, Equatable {
     case statistics
     case statisticsIndicator(String, query: [URLQueryItem])
     case statisticsDatasets
+    case statisticsDataset(String)
+    case statisticsDatasetNew
+    case statisticsDatasetPublish(String)
+    case datasetsFeed
 
     /// The path, with its query string when it has one.
     public var path: String {
@@ -151,6 +155,10 @@ public enum SiteURL: Sendable, Equatable {
         case .statistics: ("/statistics", [])
         case .statisticsIndicator(let code, let query): ("/statistics/indicators/\(code)", query.map { ($0.name, $0.value ?? "") })
         case .statisticsDatasets: ("/statistics/datasets", [])
+        case .statisticsDataset(let slug): ("/statistics/datasets/\(slug)", [])
+        case .statisticsDatasetNew: ("/statistics/datasets/new", [])
+        case .statisticsDatasetPublish(let slug): ("/statistics/datasets/\(slug)/publish", [])
+        case .datasetsFeed: ("/feeds/datasets.atom", [])
         }
     }
 

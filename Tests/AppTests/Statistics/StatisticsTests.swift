@@ -76,6 +76,13 @@ struct StatisticsTests {
             for view in ["table", "map", "sources"] {
                 #expect(try await browser.get("/statistics/indicators/immigrant_stock?c=jm,tt&view=\(view)").status == .ok)
             }
+            // Search, the dataset page (schema.org Dataset), the Atom feed and the sitemap.
+            #expect(try await browser.get("/search?q=remittances").text.contains("/statistics/indicators/BX.TRF.PWKR.CD.DT"))
+            let datasetPage = try await browser.get("/statistics/datasets/world-bank-wdi").text
+            #expect(datasetPage.contains(#""@type":"Dataset""#) && datasetPage.contains("CC BY 4.0"))
+            #expect(try await browser.get("/feeds/datasets.atom").text.contains("World Bank World Development Indicators"))
+            #expect(try await browser.get("/sitemap.xml").text.contains("/statistics/indicators/SM.POP.NETM"))
+            #expect(try await browser.get("/countries/compare?c=jm,tt").text.contains("/statistics/indicators/SM.POP.NETM?c=jm,tt"))
             // The country profile shows the key indicators with trend lines.
             let profile = try await browser.get("/countries/jm").text
             #expect(profile.contains("Key indicators") && profile.contains("/statistics/indicators/SM.POP.NETM?c=jm"))
@@ -92,7 +99,9 @@ struct StatisticsTests {
             try await dataset.save(on: app.db)
             let visitor = try await TestBrowser(app).get("/statistics/indicators/SM.POP.NETM?c=jm&format=csv&all=1").text
             #expect(!visitor.contains("4242"))
+            #expect(!(try await TestBrowser(app).get("/statistics/datasets").text.contains("Members&#x27; survey")))
             #expect(!(try await TestBrowser(app).get("/statistics/datasets").text.contains("Members' survey")))
+            #expect(try await TestBrowser(app).get("/statistics/datasets/members-survey").status == .notFound)
             let member = try await Fixtures.login(app, as: try await Fixtures.user(app, email: "m@example.org"))
             #expect(try await member.get("/statistics/indicators/SM.POP.NETM?c=jm&format=csv&all=1").text.contains("4242"))
         }

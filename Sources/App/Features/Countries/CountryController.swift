@@ -120,7 +120,16 @@ struct CountryController: RouteCollection {
         var contents: [ProfileContent] = []
         for country in chosen { contents.append(try await CountryProfiles.current(country, db: req.db).content) }
         let figures = chosen.isEmpty ? [] : try await CountryFigure.query(on: req.db).filter(\.$country.$id ~~ chosen.compactMap(\.id)).all()
-        let model = CountryPages.CompareModel(all: all, chosen: chosen, contents: contents, figures: figures, unknown: unknown, tooMany: tooMany)
+        var model = CountryPages.CompareModel(all: all, chosen: chosen, contents: contents, figures: figures, unknown: unknown, tooMany: tooMany)
+        // The statistics centre's key indicators, latest value of each country.
+        if !chosen.isEmpty {
+            let datasets = try await StatisticsData.visibleDatasets(req.viewer, db: req.db)
+            for code in CountryPages.keyIndicators {
+                guard let indicator = try await StatIndicator.query(on: req.db).filter(\.$code == code).first() else { continue }
+                let points = try await StatisticsData.points(indicator: code, areas: chosen.map(\.iso2), years: nil, sex: "T", datasets: datasets, db: req.db)
+                if !points.isEmpty { model.indicators.append((indicator, StatisticsData.latest(points))) }
+            }
+        }
         return req.page(title: req.t("countries.compare.title"), current: .countries) { CountryPages.compare(model, $0) }
     }
 

@@ -545,6 +545,7 @@ enum CountryPages {
         var figures: [CountryFigure]
         var unknown: [String]
         var tooMany: Bool
+        var indicators: [(indicator: StatIndicator, latest: [String: StatisticsData.Point])] = []
     }
 
     static func compare(_ model: CompareModel, _ context: PageContext) -> Node<HTML.BodyContext> {
@@ -590,6 +591,15 @@ enum CountryPages {
                         factRow("countries.fact.needsAssessment") { t(model.chosen[$0].needsAssessment2018 ? "countries.yes" : "countries.no") },
                         .forEach(figureRows) { names in
                             .tr(.th(.attr("scope", "row"), .text(t("countries.figure.\(names[0].replacingOccurrences(of: "_derived", with: ""))"))), .forEach(model.chosen) { figureCell($0, names) })
+                        },
+                        .forEach(model.indicators) { item in
+                            .tr(.th(.attr("scope", "row"), .link(.statisticsIndicator(item.indicator.code, query: [URLQueryItem(name: "c", value: model.chosen.map { $0.iso2.lowercased() }.joined(separator: ","))]),
+                                                                  .text(item.indicator.name))),
+                                .forEach(model.chosen) { country in
+                                    guard let point = item.latest[country.iso2] else { return .td(.class("missing"), .text("—")) }
+                                    return .td(.text(Charts.format(point.value, decimals: 1, locale: Locale(identifier: language.rawValue)) + " (\(point.year))"),
+                                               .el("span", .class("source"), .text(point.dataset)))
+                                })
                         }
                     )
                 )

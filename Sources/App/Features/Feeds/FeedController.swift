@@ -72,6 +72,13 @@ struct FeedController: RouteCollection {
             Sitemap.Entry(location: SiteURL.countries.absolute(base: base), changeFrequency: .weekly),
         ]
         entries.append(Sitemap.Entry(location: SiteURL.events(query: []).absolute(base: base), changeFrequency: .daily))
+        entries.append(Sitemap.Entry(location: SiteURL.statistics.absolute(base: base), changeFrequency: .weekly))
+        for indicator in try await StatIndicator.query(on: req.db).sort(\.$code).all() {
+            entries.append(Sitemap.Entry(location: SiteURL.statisticsIndicator(indicator.code, query: []).absolute(base: base), changeFrequency: .monthly))
+        }
+        for dataset in try await StatDataset.query(on: req.db).filter(\.$status == .published).filter(\.$visibility == .public).all() {
+            entries.append(Sitemap.Entry(location: SiteURL.statisticsDataset(dataset.slug).absolute(base: base), lastModified: dataset.updatedAt))
+        }
         for event in try await Event.query(on: req.db).filter(\.$visibility == .public).sort(\.$startsAt, .descending).limit(5000).all() {
             entries.append(Sitemap.Entry(location: SiteURL.event(event.code).absolute(base: base), lastModified: event.updatedAt))
         }

@@ -32,6 +32,7 @@ enum ReferenceIndexing {
         let db = app.db
         try await indexAll(app: app, db: db)
         try await EventIndexing.indexAll(app: app, db: db)
+        try await StatisticsIndexing.indexAll(app: app, db: db)
         let index = SearchIndexes.make(for: db)
         try await index.removeAll(section: DocumentLibrary.section, on: db)
         let total = try await Document.query(on: db).filter(\.$status == .published).count()

@@ -24,6 +24,7 @@ enum SearchResults {
         ("documents", "search.group.documents", { .documents(query: [URLQueryItem(name: "q", value: $0)]) }),
         ("countries", "search.group.countries", nil),
         ("events", "search.group.events", nil),
+        ("statistics", "search.group.statistics", nil),
         ("networks", "search.group.networks", nil),
         ("themes", "search.group.themes", nil),
     ] }

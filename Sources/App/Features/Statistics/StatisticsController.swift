@@ -10,6 +10,25 @@ struct StatisticsController: RouteCollection {
         routes.get(SiteURL.statistics.route, use: index)
         routes.get(SiteURL.statisticsIndicator(":code", query: []).route, use: indicator)
         routes.get(SiteURL.statisticsDatasets.route, use: datasets)
+        routes.get(SiteURL.statisticsDataset(":slug").route, use: dataset)
+        routes.get(SiteURL.datasetsFeed.route, use: feed)
+    }
+
+    func dataset(req: Request) async throws -> Response {
+        guard let dataset = try await StatDataset.query(on: req.db).filter(\.$slug == (req.parameters.get("slug") ?? "")).first(),
+              Access.canView(req.viewer, dataset) else { throw Abort(.notFound) }
+        let coverage = try await StatisticsIndexing.coverage(dataset, db: req.db)
+        let indicators = coverage.indicators.isEmpty ? [] : try await StatIndicator.query(on: req.db).filter(\.$code ~~ coverage.indicators).sort(\.$name).all()
+        let jsonLD = StatisticsIndexing.jsonLD(dataset, indicators: indicators, areas: coverage.areas, years: coverage.years, base: req.application.cpmg.settings.publicURL)
+        return req.page(title: dataset.title, current: .statistics, head: .element(named: "script", nodes: [.attr("type", "application/ld+json"), .raw(jsonLD)])) {
+            StatisticsPages.dataset(dataset, indicators: indicators, coverage: coverage, $0)
+        }
+    }
+
+    func feed(req: Request) async throws -> Response {
+        let datasets = try await StatDataset.query(on: req.db).filter(\.$status == .published).filter(\.$visibility == .public)
+            .sort(\.$publishedAt, .descending).limit(50).all()
+        return StatisticsIndexing.atom(datasets, app: req.application, now: req.now)
     }
 
     func index(req: Request) async throws -> Response {

@@ -31,11 +31,34 @@ enum StatisticsPages {
         let t = context.t
         return .div(
             .h1(.text(t("statistics.datasets.title"))),
+            .p(.link(.datasetsFeed, .text(t("statistics.datasets.feed")))),
             .ul(.class("results"), .forEach(datasets) { dataset in
-                .li(.el("strong", .text(dataset.title)), .p(.text(dataset.descriptionText)),
+                .li(.link(.statisticsDataset(dataset.slug), .el("strong", .text(dataset.title))), .p(.text(dataset.descriptionText)),
                     .p(.class("meta"), .text(t("statistics.source", ["source": dataset.source]) + " · " + t("statistics.licence", ["licence": dataset.licence]))),
                     .if(!dataset.caveats.isEmpty, .p(.class("hint"), .text(t("statistics.caveats", ["text": dataset.caveats])))))
             })
+        )
+    }
+
+    static func dataset(_ dataset: StatDataset, indicators: [StatIndicator], coverage: (indicators: [String], areas: [String], years: ClosedRange<Int>?, rows: Int),
+                        _ context: PageContext) -> Node<HTML.BodyContext> {
+        let t = context.t
+        return .div(
+            .class("dataset-page"),
+            .h1(.text(dataset.title)),
+            .if(dataset.status != .published, .p(.class("notice warn"), .text(t("statistics.dataset.status.\(dataset.status.rawValue)")))),
+            .p(.class("lead"), .text(dataset.descriptionText)),
+            .el("dl", .class("facts"),
+                .div(.el("dt", .text(t("statistics.sourceLabel"))), .el("dd", .text(dataset.source),
+                     .if(dataset.sourceURL.hasPrefix("https://"), .group(.text(" "), .el("a", .attr("href", dataset.sourceURL), .text(dataset.sourceURL)))))),
+                .div(.el("dt", .text(t("statistics.licenceLabel"))), .el("dd", .text(dataset.licence))),
+                .div(.el("dt", .text(t("statistics.dataset.version"))), .el("dd", .text(String(dataset.version)))),
+                .div(.el("dt", .text(t("statistics.dataset.rows"))), .el("dd", .text(coverage.rows.formatted()))),
+                .unwrap(coverage.years) { years in .div(.el("dt", .text(t("statistics.dataset.years"))), .el("dd", .text("\(years.lowerBound)–\(years.upperBound)"))) },
+                .div(.el("dt", .text(t("statistics.countries"))), .el("dd", .text(coverage.areas.joined(separator: ", ")))),
+                .if(!dataset.caveats.isEmpty, .div(.el("dt", .text(t("statistics.dataset.caveats"))), .el("dd", .text(dataset.caveats))))),
+            .h2(.text(t("statistics.dataset.indicators"))),
+            .ul(.forEach(indicators) { indicator in .li(.link(.statisticsIndicator(indicator.code, query: []), .text(indicator.name)), .text(" — " + indicator.unit)) })
         )
     }
 
