@@ -34,6 +34,7 @@ let package = Package(
                 "TextDiff",
                 "ICalendar",
                 "Charts",
+                "StatImport",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -65,6 +66,8 @@ let package = Package(
         .target(name: "ICalendar"),
         /// Server-rendered SVG charts (line, bars, stacked bars, sparklines) with axes, legends and sources; no Vapor.
         .target(name: "Charts"),
+        /// Statistical CSV uploads (tidy, wide, SDMX-CSV) read and checked, every problem by line and column; no Vapor.
+        .target(name: "StatImport"),
         .testTarget(
             name: "AppTests",
             dependencies: [
@@ -83,5 +86,7 @@ let package = Package(
         .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
         .testTarget(name: "TextDiffTests", dependencies: ["TextDiff"]),
         .testTarget(name: "ICalendarTests", dependencies: ["ICalendar"]),
+        .testTarget(name: "StatImportTests", dependencies: ["StatImport"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
     ]
 )

@@ -42,6 +42,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
         AddOutboxAttachments(),        // 22
         CreateEvents(),                // 23
         CreateStatistics(),            // 24
+        CreateStatDatasetVersions(),   // 25
     ])
 
     // MARK: - Services

@@ -16,4 +16,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: CountryController())
     try app.register(collection: EventController())
     try app.register(collection: StatisticsController())
+    try app.register(collection: StatisticsUploadController())
 }

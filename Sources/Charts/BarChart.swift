@@ -59,7 +59,7 @@ enum BarChart {
         if y > 0 { y += 4 }
         y = frame.measureLine(into: &w, y: y)
         if stacked {
-            let legend = LegendLayout(labels: legendItems, left: pad, maxWidth: frame.inner)
+            let legend = LegendLayout(labels: legendItems, left: pad, maxWidth: frame.inner, swatch: 14)
             legend.write(into: &w, top: y + 2) { x, cy, c in
                 "<rect class=\"seg s\(c)\" x=\"\(Fmt.coord(x))\" y=\"\(Fmt.coord(cy - 7))\" width=\"14\" height=\"14\"/>"
             }
@@ -85,7 +85,7 @@ enum BarChart {
         let valueTexts = rows.map { r in r.value.map(fmt) ?? style.noDataText }
         var rightW = 0.0, leftW = 0.0
         for (r, t) in zip(rows, valueTexts) {
-            let tw = TextMetrics.width(t, size: FontSize.tick)
+            let tw = TextMetrics.width(t, size: FontSize.tick, bold: stacked)
             if labelGoesLeft(r) { leftW = max(leftW, tw) } else { rightW = max(rightW, tw) }
         }
         let vMin = min(0, rows.map(\.negative).min() ?? 0)

@@ -4,8 +4,9 @@ import Foundation
 /// (see `Charts.stylesheet`), `<title>`/`<desc>` for assistive technology.
 public enum Charts {
     /// Line chart for time series: one line per series (up to ~10; colours repeat
-    /// after 10), gaps for nil, markers when every series has fewer than 40 points
-    /// (invisible hover targets otherwise), 1-2-5 y ticks (from 0 unless the data
+    /// after 10), gaps for nil, visible markers when every series has fewer than
+    /// 40 points and there are at most 150 in all (invisible hover targets
+    /// otherwise), 1-2-5 y ticks (from 0 unless the data
     /// are far from it), year ticks thinned to avoid overlap, a wrapping legend
     /// below the plot, "yLabel (unit)" above it and the source line under it.
     /// Every point is a `<circle data-x data-y>` with a `<title>` "Label, x: value unit".
@@ -30,7 +31,8 @@ public enum Charts {
     }
 
     /// A small trend line for tables and profiles: fixed size, no axes, last point
-    /// marked, `role="img"` with `aria-label` (and a `<title>` tooltip) = `label`.
+    /// marked, `role="img"` with `aria-label` = `label` (no `<title>`, so screen
+    /// readers do not announce the label twice). Fixed `width`/`height` attributes.
     public static func sparkline(_ points: [(x: Double, y: Double?)], label: String,
                                  width: Double = 120, height: Double = 28) -> String {
         Sparkline.render(points, label: label, width: width, height: height)

@@ -7,7 +7,7 @@ enum TextMetrics {
     static func width(_ s: String, size: Double, bold: Bool = false) -> Double {
         var em = 0.0
         for u in s.unicodeScalars { em += advance(u) }
-        return em * size * (bold ? 1.1 : 1.04)
+        return em * size * (bold ? 1.15 : 1.08)
     }
 
     static func advance(_ u: Unicode.Scalar) -> Double {
@@ -89,6 +89,10 @@ enum Ticks {
         var lo = lo, hi = hi
         if !(lo.isFinite && hi.isFinite) { lo = 0; hi = 1 }
         if lo > hi { swap(&lo, &hi) }
+        // Keep the arithmetic finite: no infinite spans, no denormal steps.
+        lo = max(lo, -1e300)
+        hi = min(hi, 1e300)
+        if max(abs(lo), abs(hi)) < 1e-200 { lo = 0; hi = 0 }
         if hi - lo <= max(abs(hi), abs(lo)) * 1e-12 {
             // Degenerate range: show 0 … value (or value … 0), or 0 … 1 for zero.
             if hi > 0 { lo = 0 } else if lo < 0 { hi = 0 } else { hi = 1 }

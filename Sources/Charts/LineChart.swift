@@ -2,9 +2,11 @@ import Foundation
 
 /// Line chart renderer (see `Charts.line`).
 enum LineChart {
-    /// Points per series below which visible markers are drawn; above it, points
-    /// get invisible hover targets instead.
+    /// Visible markers are drawn while every series has fewer than `markerLimit`
+    /// points and the chart has at most `markerTotalLimit` points; otherwise the
+    /// points are invisible hover targets (shown on hover by the stylesheet).
     static let markerLimit = 40
+    static let markerTotalLimit = 150
 
     struct CleanSeries {
         var label: String
@@ -46,8 +48,8 @@ enum LineChart {
         let xLabel = (text.xLabel ?? "").trimmingCharacters(in: .whitespaces)
         let xLabelBlock = xLabel.isEmpty ? 0 : FontSize.label * 1.4
         let legend = series.count >= 2
-            ? LegendLayout(labels: series.map { ($0.label, $0.colorIndex) }, left: pad, maxWidth: frame.inner)
-            : LegendLayout(labels: [], left: pad, maxWidth: frame.inner)
+            ? LegendLayout(labels: series.map { ($0.label, $0.colorIndex) }, left: pad, maxWidth: frame.inner, swatch: 18)
+            : LegendLayout(labels: [], left: pad, maxWidth: frame.inner, swatch: 18)
         let legendBlock = legend.rows > 0 ? legend.height + 8 : 0
         let bottomBlock = xTickBlock + xLabelBlock + legendBlock + frame.sourceHeight
         let target = min(max(style.height.isFinite ? style.height : 400, 150), 4000)
@@ -60,7 +62,8 @@ enum LineChart {
         let ticks = Ticks.nice(lo: domain.lo, hi: domain.hi, maxCount: min(max(Int(plotH / 42) + 1, 3), 9))
         let tickLabels = Fmt.tickLabels(ticks.values, stepExponent: ticks.exponent, locale: style.locale)
         let maxTickW = tickLabels.map { TextMetrics.width($0, size: FontSize.tick) }.max() ?? 0
-        let plotLeft = (pad + maxTickW + 8).rounded()
+        let firstXW = TextMetrics.width(Fmt.xValue(xMin, locale: style.locale), size: FontSize.tick)
+        let plotLeft = max(pad + maxTickW + 8, pad + firstXW / 2).rounded()
         let yLo = ticks.lo, yHi = ticks.hi
         func sy(_ v: Double) -> Double { plotBottom - (v - yLo) / (yHi - yLo) * plotH }
 
@@ -71,7 +74,7 @@ enum LineChart {
         func sx(_ v: Double) -> Double {
             xMax > xMin ? plotLeft + (v - xMin) / (xMax - xMin) * plotW : plotLeft + plotW / 2
         }
-        let yearW = max(TextMetrics.width(Fmt.xValue(xMin, locale: style.locale), size: FontSize.tick), lastXW)
+        let yearW = max(firstXW, lastXW)
         let xTicks = Ticks.years(lo: xMin, hi: xMax, pixelsPerUnit: xMax > xMin ? plotW / (xMax - xMin) : 0,
                                  minGap: yearW + 16)
 
@@ -104,7 +107,7 @@ enum LineChart {
         }
 
         // Series, last first so that the first series is drawn on top.
-        let markers = (series.map(\.points.count).max() ?? 0) < markerLimit
+        let markers = (series.map(\.points.count).max() ?? 0) < markerLimit && valued.count <= markerTotalLimit
         for s in series.reversed() {
             var runs: [[(x: Double, y: Double)]] = [[]]
             for p in s.points {
@@ -121,19 +124,29 @@ enum LineChart {
             func has(_ j: Int) -> Bool { j >= 0 && j < pts.count && pts[j].y != nil }
             for (i, p) in s.points.enumerated() {
                 guard let v = p.y else { continue }
-                let xs = Fmt.xValue(p.x, locale: style.locale)
-                let value = Fmt.withUnit(Fmt.number(v, decimals: style.decimals, locale: style.locale, compact: false), text.unit)
-                let tip = "\(s.label), \(xs): \(value)"
-                let dot = !markers && !has(i - 1) && !has(i + 1) ? " class=\"dot\"" : ""
-                w.raw("<circle\(dot) cx=\"\(Fmt.coord(sx(p.x)))\" cy=\"\(Fmt.coord(sy(v)))\" r=\"\(markers ? "3" : "4")\" data-x=\"\(Fmt.raw(p.x))\" data-y=\"\(Fmt.raw(v))\"><title>\(Fmt.xml(tip))</title></circle>\n")
+                // Invisible hover targets need no sub-pixel precision, and their radius
+                // comes from the stylesheet (`.hits circle{r:4px}`): ~10 bytes less a point.
+                // A point alone between gaps stays a visible dot with its own radius.
+                let lone = !markers && !has(i - 1) && !has(i + 1)
+                let cx = markers ? sx(p.x) : sx(p.x).rounded(), cy = markers ? sy(v) : sy(v).rounded()
+                let r = markers ? " r=\"3\"" : lone ? " class=\"dot\" r=\"3\"" : ""
+                w.raw("<circle cx=\"\(Fmt.coord(cx))\" cy=\"\(Fmt.coord(cy))\"\(r) data-x=\"\(Fmt.raw(p.x))\" data-y=\"\(Fmt.raw(v))\"")
+                if style.pointTitles {
+                    let xs = Fmt.xValue(p.x, locale: style.locale)
+                    let value = Fmt.withUnit(Fmt.number(v, decimals: style.decimals, locale: style.locale, compact: false), text.unit)
+                    w.raw("><title>\(Fmt.xml("\(s.label), \(xs): \(value)"))</title></circle>")
+                } else {
+                    w.raw("/>")
+                }
             }
+            w.raw("\n")
             w.raw("</g>\n")
         }
 
         // Legend and source.
         let legendTop = plotBottom + xTickBlock + xLabelBlock + 6
         legend.write(into: &w, top: legendTop) { x, cy, c in
-            "<path class=\"key s\(c)\" d=\"M\(Fmt.coord(x)) \(Fmt.coord(cy))h\(Fmt.coord(LegendLayout.swatch))\"/>"
+            "<path class=\"key s\(c)\" d=\"M\(Fmt.coord(x)) \(Fmt.coord(cy))h18\"/>"
         }
         frame.source(into: &w, top: plotBottom + xTickBlock + xLabelBlock + legendBlock)
         return frame.open(height: height) + w.body + ChartFrame.close

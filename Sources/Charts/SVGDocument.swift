@@ -172,15 +172,17 @@ struct LegendLayout {
     struct Entry { var label: String; var colorIndex: Int; var x: Double; var row: Int }
     var entries: [Entry] = []
     var rows = 0
+    /// Width of the colour key before each label.
+    var swatch: Double
     static let rowHeight = 20.0
-    static let swatch = 18.0
 
-    init(labels: [(label: String, colorIndex: Int)], left: Double, maxWidth: Double) {
+    init(labels: [(label: String, colorIndex: Int)], left: Double, maxWidth: Double, swatch: Double) {
+        self.swatch = swatch
         var x = 0.0
         var row = 0
         for item in labels {
-            let label = TextMetrics.truncate(item.label, size: FontSize.label, maxWidth: maxWidth - Self.swatch - 6)
-            let w = Self.swatch + 6 + TextMetrics.width(label, size: FontSize.label)
+            let label = TextMetrics.truncate(item.label, size: FontSize.label, maxWidth: maxWidth - swatch - 6)
+            let w = swatch + 6 + TextMetrics.width(label, size: FontSize.label)
             if x > 0 && x + w > maxWidth {
                 row += 1
                 x = 0
@@ -193,14 +195,14 @@ struct LegendLayout {
 
     var height: Double { Double(rows) * Self.rowHeight }
 
-    /// `swatch(x, yCenter, colorIndex)` returns the markup of one swatch.
-    func write(into w: inout SVGWriter, top: Double, swatch: (Double, Double, Int) -> String) {
+    /// `markup(x, yCenter, colorIndex)` returns the markup of one swatch.
+    func write(into w: inout SVGWriter, top: Double, swatch markup: (Double, Double, Int) -> String) {
         guard !entries.isEmpty else { return }
         w.raw("<g class=\"legend\" font-size=\"\(Fmt.coord(FontSize.label))\">\n")
         for e in entries {
             let cy = top + Double(e.row) * Self.rowHeight + Self.rowHeight / 2
-            w.raw(swatch(e.x, cy, e.colorIndex))
-            w.text(e.label, x: e.x + Self.swatch + 6, y: cy + FontSize.label * 0.35)
+            w.raw(markup(e.x, cy, e.colorIndex))
+            w.text(e.label, x: e.x + swatch + 6, y: cy + FontSize.label * 0.35)
         }
         w.raw("</g>\n")
     }

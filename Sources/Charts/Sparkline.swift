@@ -8,7 +8,6 @@ enum Sparkline {
         let name = Fmt.xml(label)
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Fmt.coord(w)) \(Fmt.coord(h))\""
         s += " width=\"\(Fmt.coord(w))\" height=\"\(Fmt.coord(h))\" role=\"img\" aria-label=\"\(name)\" class=\"sparkline\">"
-        s += "<title>\(name)</title>"
         let pts = input.filter { $0.x.isFinite }
             .map { p -> (x: Double, y: Double?) in (x: p.x, y: p.y.flatMap { $0.isFinite ? $0 : nil }) }
             .enumerated().sorted { $0.element.x != $1.element.x ? $0.element.x < $1.element.x : $0.offset < $1.offset }

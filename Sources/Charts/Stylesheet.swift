@@ -3,8 +3,9 @@ extension Charts {
     /// no inline styles). Font sizes are set on the SVG elements because the
     /// layout depends on them; do not override them here.
     public static let stylesheet = """
-    .chart,.sparkline{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
-    .chart{display:block;width:100%;height:auto;color:#1a1a1a}
+    /* Label widths are estimated on the server for Arial-like fonts: keep this stack. */
+    .chart,.sparkline{font-family:"Helvetica Neue",Helvetica,Arial,"Liberation Sans",Roboto,sans-serif}
+    .chart{display:block;width:100%;height:auto;overflow:visible;color:#1a1a1a}
     .chart text{fill:currentColor}
     .chart .title{font-weight:700}
     .chart .subtitle,.chart .tick text,.chart .source{fill:#555}
@@ -27,7 +28,7 @@ extension Charts {
     .chart .nodata,.chart .value .na{fill:#555;font-style:italic}
     .chart .series path{fill:none;stroke:var(--c);stroke-width:2.25;stroke-linejoin:round;stroke-linecap:round}
     .chart .series circle{fill:var(--c);stroke:#fff;stroke-width:1}
-    .chart .hits circle{fill:transparent;stroke:none}
+    .chart .hits circle{fill:transparent;stroke:none;r:4px}
     .chart .hits circle.dot,.chart .series circle:hover{fill:var(--c);stroke:#fff}
     .chart .series circle:hover{r:5px}
     .chart .key{fill:none;stroke:var(--c);stroke-width:3;stroke-linecap:round}
@@ -39,7 +40,11 @@ extension Charts {
     .sparkline{vertical-align:middle;color:#0072b2}
     .sparkline path{fill:none;stroke:currentColor;stroke-width:1.5;stroke-linejoin:round;stroke-linecap:round}
     .sparkline circle{fill:currentColor}
+    /* Optional: a wide (720) and a narrow (400) rendering of the same chart, one shown. */
+    .chart-narrow{display:none}
+    @media (max-width:520px){.chart-wide{display:none}.chart-narrow{display:block}}
     @media print{
+    .chart-wide{display:block}.chart-narrow{display:none}
     .chart,.sparkline{color:#000}
     .chart text,.chart .subtitle,.chart .tick text,.chart .source,.chart .nodata{fill:#000}
     .chart .seg-value text{fill:var(--t)}

@@ -80,10 +80,15 @@ public struct ChartStyle: Sendable {
     /// Embed `Charts.stylesheet` in a `<style>` element, for stand-alone .svg files
     /// (downloads). Leave false for inline SVG under a strict CSP.
     public var embedStylesheet: Bool = false
+    /// Give every line-chart point a `<title>` tooltip ("Jamaica, 2019: 17.9 %").
+    /// Tooltips cost ~40–50 bytes per point; turn them off for very dense charts
+    /// (the points keep their `data-x`/`data-y`).
+    public var pointTitles: Bool = true
 
     public init(width: Double = 720, height: Double = 400, decimals: Int = 1,
                 locale: Locale = Locale(identifier: "en"), idPrefix: String = "chart",
-                showTitle: Bool = true, noDataText: String = "No data", embedStylesheet: Bool = false) {
+                showTitle: Bool = true, noDataText: String = "No data", embedStylesheet: Bool = false,
+                pointTitles: Bool = true) {
         self.width = width
         self.height = height
         self.decimals = decimals
@@ -92,5 +97,6 @@ public struct ChartStyle: Sendable {
         self.showTitle = showTitle
         self.noDataText = noDataText
         self.embedStylesheet = embedStylesheet
+        self.pointTitles = pointTitles
     }
 }

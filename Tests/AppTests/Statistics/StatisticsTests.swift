@@ -106,4 +106,53 @@ struct StatisticsTests {
             #expect(try await member.get("/statistics/indicators/SM.POP.NETM?c=jm&format=csv&all=1").text.contains("4242"))
         }
     }
+
+    @Test("Members' datasets: problems by line and column, all or nothing, an editor publishes, versions replace values atomically", arguments: TestDatabase.all)
+    func upload(database: TestDatabase) async throws {
+        try await withApp(database, environment: Self.withData) { app in
+            let memberUser = try await Fixtures.user(app, email: "m@example.org")
+            let member = try await Fixtures.login(app, as: memberUser)
+            let fields: [(String, String)] = [("title", "Deportations received, Jamaica"), ("source", "Ministry of National Security, Jamaica"),
+                                              ("licence", "CC BY 4.0"), ("visibility", "public"), ("action", "preview")]
+            let bad = "indicator,area,period,value\r\nSM.POP.NETM,JM,2021,-1200\r\nSM.POP.NETM,ZZ,2021,5\r\nSM.POP.NETM,TT,2021,12abc\r\n"
+            let check = try await member.postMultipart("/statistics/datasets/new", fields, files: [("file", "deportations.csv", Data(bad.utf8))])
+            #expect(check.status == .ok)
+            #expect(check.text.contains("2 problems"))
+            #expect(check.text.contains("<td>3</td><td>area</td>"))
+            #expect(check.text.contains("<td>4</td><td>value</td>"))
+            #expect(!check.text.contains(#"value="import""#))
+            // Importing anyway changes nothing.
+            var importing = fields
+            importing[4] = ("action", "import")
+            let refused = try await member.postMultipart("/statistics/datasets/new", importing, files: [("file", "deportations.csv", Data(bad.utf8))])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(try await StatDataset.query(on: app.db).filter(\.$slug == "deportations-received-jamaica").first() == nil)
+
+            let good = "indicator,area,period,value\r\nSM.POP.NETM,JM,1955,-1200\r\nSM.POP.NETM,TT,1955,300\r\n"
+            let imported = try await member.postMultipart("/statistics/datasets/new", importing, files: [("file", "deportations.csv", Data(good.utf8))])
+            #expect(imported.status == .seeOther)
+            let dataset = try #require(try await StatDataset.query(on: app.db).filter(\.$slug == "deportations-received-jamaica").first())
+            #expect(dataset.status == .pending)
+            #expect(try await TestBrowser(app).get("/statistics/datasets/\(dataset.slug)").status == .notFound)
+            #expect(try await member.get("/statistics/datasets/\(dataset.slug)").status == .ok)
+            #expect(try await member.post("/statistics/datasets/\(dataset.slug)/publish", []).status == .forbidden)
+            let editor = try await Fixtures.login(app, as: try await Fixtures.user(app, email: "e@example.org", role: .editor))
+            #expect(try await editor.get("/statistics/datasets/\(dataset.slug)").text.contains("Publish this version"))
+            #expect(try await editor.post("/statistics/datasets/\(dataset.slug)/publish", []).status == .seeOther)
+            let csv = try await TestBrowser(app).get("/statistics/indicators/SM.POP.NETM?c=jm,tt&from=1955&to=1955&format=csv").text
+            #expect(csv.contains("JM,Jamaica,1955,T,-1200") && csv.contains("deportations-received-jamaica"))
+
+            // A new version: pending, the published values stay until it is published.
+            var version2: [(String, String)] = [("dataset", dataset.slug), ("visibility", "public"), ("action", "import")]
+            version2.append(("caveats", "Revised figures."))
+            let revised = "indicator,area,period,value\r\nSM.POP.NETM,JM,1955,-1300\r\n"
+            #expect(try await member.postMultipart("/statistics/datasets/new", version2, files: [("file", "v2.csv", Data(revised.utf8))]).status == .seeOther)
+            #expect(try await TestBrowser(app).get("/statistics/indicators/SM.POP.NETM?c=jm&from=1955&to=1955&format=csv").text.contains("-1200"))
+            #expect(try await editor.post("/statistics/datasets/\(dataset.slug)/publish", []).status == .seeOther)
+            let after = try await TestBrowser(app).get("/statistics/indicators/SM.POP.NETM?c=jm,tt&from=1955&to=1955&format=csv").text
+            #expect(after.contains("-1300") && !after.contains("-1200") && !after.contains("TT,Trinidad"))
+            let first = try await TestBrowser(app).get("/statistics/datasets/\(dataset.slug)/versions/1.csv")
+            #expect(first.status == .ok && first.text == good)
+        }
+    }
 }

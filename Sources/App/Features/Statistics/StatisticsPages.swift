@@ -2,6 +2,7 @@ import Charts
 import Foundation
 import Plot
 import RegionMap
+import StatImport
 import Vapor
 
 /// The views of the statistics centre.
@@ -31,7 +32,7 @@ enum StatisticsPages {
         let t = context.t
         return .div(
             .h1(.text(t("statistics.datasets.title"))),
-            .p(.link(.datasetsFeed, .text(t("statistics.datasets.feed")))),
+            .p(.link(.datasetsFeed, .text(t("statistics.datasets.feed"))), .if(context.viewer.isSignedIn, .group(.text(" · "), .link(.statisticsDatasetNew, .text(t("statistics.upload.link")))))),
             .ul(.class("results"), .forEach(datasets) { dataset in
                 .li(.link(.statisticsDataset(dataset.slug), .el("strong", .text(dataset.title))), .p(.text(dataset.descriptionText)),
                     .p(.class("meta"), .text(t("statistics.source", ["source": dataset.source]) + " · " + t("statistics.licence", ["licence": dataset.licence]))),
@@ -59,6 +60,27 @@ enum StatisticsPages {
                 .if(!dataset.caveats.isEmpty, .div(.el("dt", .text(t("statistics.dataset.caveats"))), .el("dd", .text(dataset.caveats))))),
             .h2(.text(t("statistics.dataset.indicators"))),
             .ul(.forEach(indicators) { indicator in .li(.link(.statisticsIndicator(indicator.code, query: []), .text(indicator.name)), .text(" — " + indicator.unit)) })
+        )
+    }
+
+    static func versions(_ dataset: StatDataset, versions: [StatDatasetVersion], canPublish: Bool, pending: ImportPreview?, _ context: PageContext) -> Node<HTML.BodyContext> {
+        let t = context.t
+        guard !versions.isEmpty else { return .empty }
+        return .section(
+            .id("versions"),
+            .h2(.text(t("statistics.versions.title"))),
+            .ul(.forEach(versions) { version in
+                .li(.el("a", .attr("href", "/statistics/datasets/\(dataset.slug)/versions/\(version.number).csv"), .text(t("statistics.versions.item", ["number": String(version.number)]))),
+                    .text(" — " + t("statistics.versions.status.\(version.status.rawValue)") + " · " + t("statistics.versions.rows", ["rows": String(version.rows)])
+                          + (version.createdAt.map { " · " + $0.formatted(date: .abbreviated, time: .omitted) } ?? "")))
+            }),
+            .unwrap(pending) { preview in
+                .div(.class("publish-box"),
+                     StatisticsUploadPages.previewView(preview, context),
+                     .if(preview.isImportable, .form(.method(.post), .action(SiteURL.statisticsDatasetPublish(dataset.slug).path), Layout.csrfField(context),
+                                                     .button(.type(.submit), .class("primary"), .text(t("statistics.versions.publish"))))))
+            },
+            .if(pending == nil && versions.contains { $0.status == .pending }, .p(.class("hint"), .text(t("statistics.versions.waiting"))))
         )
     }
 

@@ -14,6 +14,10 @@ enum StatisticsSeed {
         var value: Double
         var flag = ""
         var note = ""
+        /// "2018", "2018-Q1", "2018-03" (default: the year).
+        var period: String? = nil
+        var age = ""
+        var counterpart = ""
     }
 
     /// Themes of the WDI indicators of the extract.
@@ -184,13 +188,13 @@ enum StatisticsSeed {
     /// Many rows per statement.
     static func insert(_ observations: [Observation], dataset: UUID, db: any Database) async throws {
         let sql = db as! any SQLDatabase
-        for start in stride(from: 0, to: observations.count, by: 400) {
-            let chunk = observations[start..<min(observations.count, start + 400)]
+        for start in stride(from: 0, to: observations.count, by: 300) {
+            let chunk = observations[start..<min(observations.count, start + 300)]
             let rows = chunk.map { o -> SQLQueryString in
-                "(\(bind: dataset), \(bind: o.indicator), \(bind: o.area), \(bind: o.year), \(bind: String(o.year)), \(bind: o.sex), \(bind: o.value), \(bind: o.flag), \(bind: o.note))"
+                "(\(bind: dataset), \(bind: o.indicator), \(bind: o.area), \(bind: o.year), \(bind: o.period ?? String(o.year)), \(bind: o.sex), \(bind: o.age), \(bind: o.counterpart), \(bind: o.value), \(bind: o.flag), \(bind: o.note))"
             }
             try await sql.raw("""
-                INSERT INTO stat_observations (dataset_id, indicator, area, year, period, sex, value, flag, note) VALUES \(rows.joined(separator: ", "))
+                INSERT INTO stat_observations (dataset_id, indicator, area, year, period, sex, age, counterpart, value, flag, note) VALUES \(rows.joined(separator: ", "))
                 """).run()
         }
     }

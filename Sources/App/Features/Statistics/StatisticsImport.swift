@@ -1,0 +1,101 @@
+import Fluent
+import FluentSQL
+import Foundation
+import StatImport
+import Vapor
+
+/// One uploaded version of a dataset: the file as sent (in the blob store, always downloadable),
+/// waiting for an editor or published.
+public final class StatDatasetVersion: Model, @unchecked Sendable {
+    public static let schema = "stat_dataset_versions"
+    public enum Status: String, Codable, Sendable { case pending, published, superseded }
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "dataset_id") public var dataset: StatDataset
+    @Field(key: "number") public var number: Int
+    @Field(key: "sha256") public var sha256: String
+    @Field(key: "filename") public var filename: String
+    @Field(key: "rows") public var rows: Int
+    @Field(key: "decimal_comma") public var decimalComma: Bool
+    @Enum(key: "status") public var status: Status
+    @OptionalParent(key: "created_by_id") public var creator: User?
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+    public init() {}
+}
+
+struct CreateStatDatasetVersions: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(StatDatasetVersion.schema)
+            .id()
+            .field("dataset_id", .uuid, .required, .references(StatDataset.schema, .id, onDelete: .cascade))
+            .field("number", .int, .required)
+            .field("sha256", .string, .required)
+            .field("filename", .string, .required)
+            .field("rows", .int, .required)
+            .field("decimal_comma", .bool, .required)
+            .field("status", .string, .required)
+            .field("created_by_id", .uuid, .references(User.schema, .id, onDelete: .setNull))
+            .field("created_at", .datetime)
+            .unique(on: "dataset_id", "number")
+            .create()
+    }
+
+    func revert(on db: any Database) async throws { try await db.schema(StatDatasetVersion.schema).delete() }
+}
+
+/// Checking an upload against the catalogue, and publishing a version (all or nothing).
+enum StatisticsImport {
+    /// The catalogue's indicators and the 33 areas (ISO2 and ISO3) as import rules.
+    static func rules(db: any Database, decimalComma: Bool, now: Date) async throws -> ImportRules {
+        let indicators = try await StatIndicator.query(on: db).all().map {
+            IndicatorSpec(code: $0.code, unit: $0.unit, allowsSex: true, allowsOriginDestination: $0.disaggregations.contains("origin"))
+        }
+        var areas: [String: String] = [:]
+        for country in try await Country.query(on: db).all() {
+            areas[country.iso2.uppercased()] = country.iso2
+            areas[country.iso3.uppercased()] = country.iso2
+        }
+        let year = Calendar(identifier: .gregorian).component(.year, from: now)
+        var rules = ImportRules(indicators: indicators, areas: areas, yearRange: 1950...year)
+        rules.decimalComma = decimalComma
+        return rules
+    }
+
+    static func preview(_ data: Data, decimalComma: Bool, db: any Database, now: Date) async throws -> ImportPreview {
+        StatImporter.parse(data, rules: try await rules(db: db, decimalComma: decimalComma, now: now))
+    }
+
+    /// Replaces the dataset's observations with those of `version`, in one transaction: the published
+    /// data stay as they were until the new version is complete.
+    static func publish(_ version: StatDatasetVersion, dataset: StatDataset, app: Application, db: any Database, now: Date) async throws -> ImportPreview {
+        guard let data = FileManager.default.contents(atPath: app.cpmg.blobs.url(for: version.sha256).path) else {
+            throw Abort(.internalServerError, reason: "missing upload")
+        }
+        let preview = try await preview(data, decimalComma: version.decimalComma, db: db, now: now)
+        guard preview.isImportable else { return preview }
+        let rows = preview.observations.map { o in
+            StatisticsSeed.Observation(indicator: o.indicator, area: o.area, year: Int(o.period.prefix(4)) ?? 0, sex: o.sex, value: o.value, flag: o.flag, note: o.note,
+                                       period: o.period, age: o.age, counterpart: o.counterpart)
+        }
+        try await db.transaction { db in
+            let id = try dataset.requireID()
+            try await (db as! any SQLDatabase).raw("DELETE FROM stat_observations WHERE dataset_id = \(bind: id)").run()
+            try await StatisticsSeed.insert(rows, dataset: id, db: db)
+            try await StatDatasetVersion.query(on: db).filter(\.$dataset.$id == id).filter(\.$status == .published).set(\.$status, to: .superseded).update()
+            version.status = .published
+            try await version.save(on: db)
+            dataset.version = version.number
+            dataset.status = .published
+            dataset.publishedAt = now
+            try await dataset.save(on: db)
+            try await StatisticsIndexing.reindex(dataset, db: db)
+        }
+        return preview
+    }
+
+    static func slug(_ title: String) -> String {
+        let folded = title.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        let words = folded.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).prefix(8).joined(separator: "-")
+        return String((words.isEmpty ? "dataset" : words).prefix(60))
+    }
+}
