@@ -89,6 +89,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.asyncCommands.use(LoadReferenceDataCommand(), as: "load-reference-data")
     app.asyncCommands.use(ReindexCommand(), as: "reindex")
     app.asyncCommands.use(ImportDocumentsCommand(), as: "import-documents")
+    app.asyncCommands.use(ImportStatisticsCommand(), as: "import-statistics")
     app.asyncCommands.use(DemoDataCommand(), as: "demo-data")
 }
 

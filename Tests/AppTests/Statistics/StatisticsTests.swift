@@ -83,6 +83,14 @@ struct StatisticsTests {
             #expect(try await browser.get("/feeds/datasets.atom").text.contains("World Bank World Development Indicators"))
             #expect(try await browser.get("/sitemap.xml").text.contains("/statistics/indicators/SM.POP.NETM"))
             #expect(try await browser.get("/countries/compare?c=jm,tt").text.contains("/statistics/indicators/SM.POP.NETM?c=jm,tt"))
+            // Where Jamaica's emigrants live (2020 revision): the United States first, by sex.
+            let diaspora = try await browser.get("/statistics/indicators/emigrants_by_destination?c=jm&to=2020")
+            #expect(diaspora.status == .ok && diaspora.text.contains("chart-stacked"))
+            let firstRow = try #require(diaspora.text.range(of: #"<tbody><tr><th scope="row">"#))
+            #expect(diaspora.text[firstRow.upperBound...].hasPrefix("United States"))
+            let bilateral = try CSV.parse(try await browser.get("/statistics/indicators/emigrants_by_destination?c=jm&to=2020&format=csv").text)
+            let usa = try #require(bilateral.rows.first { $0["counterpart"] == "USA" })
+            #expect(Double(usa["total"] ?? "") == (Double(usa["female"] ?? "") ?? 0) + (Double(usa["male"] ?? "") ?? 0))
             // The country profile shows the key indicators with trend lines.
             let profile = try await browser.get("/countries/jm").text
             #expect(profile.contains("Key indicators") && profile.contains("/statistics/indicators/SM.POP.NETM?c=jm"))

@@ -106,11 +106,20 @@ struct StatisticsController: RouteCollection {
         let wantsAll = req.query[String.self, at: "all"] == "1"
         let points = try await StatisticsData.points(indicator: code, areas: wantsAll ? [] : selection.areas, years: wantsAll ? nil : selection.from...selection.to,
                                                      sex: selection.sex, datasets: datasets, db: req.db)
-        let used = datasets.filter { d in points.contains { $0.dataset == d.slug } }
+        var used = datasets.filter { d in points.contains { $0.dataset == d.slug } }
         let names = Dictionary(uniqueKeysWithValues: snapshot.countries.map { ($0.iso2, $0.localizedName(req.language)) })
-        let model = StatisticsPages.IndicatorModel(indicator: indicator, selection: selection, points: points, datasets: used, names: names,
+        var model = StatisticsPages.IndicatorModel(indicator: indicator, selection: selection, points: points, datasets: used, names: names,
                                                    coverage: years, sexes: coverage.sexes, available: Set(coverage.areas), countries: snapshot.countries)
+        // A bilateral table (diaspora, immigrants by origin): one country, one year, by counterpart.
+        if indicator.disaggregations.contains("origin"), let area = selection.areas.first {
+            let pairs = try await StatisticsData.bilateral(indicator: code, area: area, year: selection.to, datasets: datasets, db: req.db)
+            used = datasets.filter { d in pairs.contains { $0.dataset == d.slug } }
+            model.datasets = used
+            model.pairs = pairs
+            model.counterpartNames = StatisticsSeed.counterpartNames(from: req.application.cpmg.settings.resourcesDirectory.appendingPathComponent("Statistics"))
+        }
         switch req.query[String.self, at: "format"] {
+        case "csv" where model.pairs != nil: return StatisticsDownloads.bilateralCSV(model)
         case "csv": return StatisticsDownloads.csv(model, all: wantsAll)
         case "json": return StatisticsDownloads.json(model)
         case "sdmx": return StatisticsDownloads.sdmx(model)

@@ -30,6 +30,8 @@ enum StatisticsData {
             SELECT area, year, sex, value, flag, note, dataset_id FROM stat_observations
             WHERE indicator = \(bind: indicator) AND sex = \(bind: sex) AND dataset_id IN (\(SQLList(ids.map { SQLBind($0) })))
             """
+        // Series without a counterpart; bilateral tables are read with `bilateral`.
+        query = query + " AND counterpart = ''"
         if !areas.isEmpty { query = query + " AND area IN (\(SQLList(areas.map { SQLBind($0) })))" }
         if let years { query = query + " AND year BETWEEN \(bind: years.lowerBound) AND \(bind: years.upperBound)" }
         query = query + " ORDER BY area, year"
@@ -39,6 +41,40 @@ enum StatisticsData {
                   flag: try row.decode(column: "flag", as: String.self), note: try row.decode(column: "note", as: String.self),
                   dataset: slugs[try row.decode(column: "dataset_id", as: UUID.self)] ?? "")
         }
+    }
+
+    struct Pair: Sendable, Equatable {
+        var counterpart: String
+        var female: Double?
+        var male: Double?
+        var total: Double
+        var dataset: String
+    }
+
+    /// One area's bilateral stocks in one year: each counterpart with female, male and both sexes, largest first.
+    static func bilateral(indicator: String, area: String, year: Int, datasets: [StatDataset], db: any Database) async throws -> [Pair] {
+        let sql = db as! any SQLDatabase
+        let ids = datasets.compactMap(\.id)
+        guard !ids.isEmpty else { return [] }
+        let slugs = Dictionary(uniqueKeysWithValues: datasets.compactMap { d in d.id.map { ($0, d.slug) } })
+        var pairs: [String: Pair] = [:]
+        for row in try await sql.raw("""
+            SELECT counterpart, sex, value, dataset_id FROM stat_observations
+            WHERE indicator = \(bind: indicator) AND area = \(bind: area) AND year = \(bind: year) AND counterpart <> ''
+            AND dataset_id IN (\(SQLList(ids.map { SQLBind($0) })))
+            """).all() {
+            let counterpart = try row.decode(column: "counterpart", as: String.self)
+            let value = try row.decode(column: "value", as: Double.self)
+            let slug = slugs[try row.decode(column: "dataset_id", as: UUID.self)] ?? ""
+            var pair = pairs[counterpart] ?? Pair(counterpart: counterpart, total: 0, dataset: slug)
+            switch try row.decode(column: "sex", as: String.self) {
+            case "F": pair.female = value
+            case "M": pair.male = value
+            default: pair.total = value
+            }
+            pairs[counterpart] = pair
+        }
+        return pairs.values.sorted { $0.total != $1.total ? $0.total > $1.total : $0.counterpart < $1.counterpart }
     }
 
     /// The years and sexes an indicator has.

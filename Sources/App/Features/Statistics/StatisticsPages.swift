@@ -96,6 +96,9 @@ enum StatisticsPages {
         var sexes: [String]
         var available: Set<String>
         var countries: [Country]
+        /// For bilateral tables: the selected country's counterparts in the selected year.
+        var pairs: [StatisticsData.Pair]? = nil
+        var counterpartNames: [String: String] = [:]
 
         var sourceLine: String { datasets.map(\.source).joined(separator: "; ") }
     }
@@ -151,6 +154,7 @@ enum StatisticsPages {
 
     static func viewBody(_ model: IndicatorModel, _ context: PageContext) -> Node<HTML.BodyContext> {
         let t = context.t
+        if let pairs = model.pairs { return bilateral(model, pairs: pairs, context) }
         if model.points.isEmpty { return .p(.class("empty"), .text(t("statistics.noData"))) }
         switch model.selection.view {
         case "table": return table(model, context)
@@ -162,6 +166,40 @@ enum StatisticsPages {
                 table(model, context)
             )
         }
+    }
+
+    /// Where a country's emigrants live, or where its immigrants come from: the 15 largest, by sex.
+    static func bilateral(_ model: IndicatorModel, pairs: [StatisticsData.Pair], _ context: PageContext) -> Node<HTML.BodyContext> {
+        let t = context.t
+        guard let area = model.selection.areas.first, !pairs.isEmpty else { return .p(.class("empty"), .text(t("statistics.noDataYear", ["year": String(model.selection.to)]))) }
+        let locale = Locale(identifier: context.language.rawValue)
+        let top = Array(pairs.prefix(15))
+        let items = top.map { pair in
+            BarItem(label: model.counterpartNames[pair.counterpart] ?? pair.counterpart, value: pair.total,
+                    segments: [("F", pair.female ?? 0), ("M", pair.male ?? 0)].filter { $0.1 > 0 }.map { (series: $0.0, value: $0.1) })
+        }
+        let name = model.names[area] ?? area
+        let text = ChartText(title: model.indicator.name + " — " + name + ", \(model.selection.to)", yLabel: model.indicator.unit, unit: "",
+                             source: t("statistics.source", ["source": model.sourceLine]),
+                             description: t("statistics.bilateralDescription", ["indicator": model.indicator.name, "country": name, "year": String(model.selection.to)]))
+        let svg = Charts.stackedBars(items, seriesLabels: [("F", t("statistics.sex.F")), ("M", t("statistics.sex.M"))], text: text,
+                                     style: ChartStyle(width: 720, height: 120 + Double(items.count) * 26, locale: locale, idPrefix: "bilateral"))
+        let total = pairs.reduce(0) { $0 + $1.total }
+        return .group(
+            .p(.class("hint"), .text(t("statistics.bilateralHint"))),
+            .el("figure", .class("chart-figure"), .raw(svg)),
+            .div(.class("table-scroll"), .table(
+                .class("stat-table"),
+                .el("caption", .text(t("statistics.bilateralCaption", ["country": name, "year": String(model.selection.to), "total": Charts.format(total, decimals: 0, locale: locale)]))),
+                .thead(.tr(.th(.text(t("statistics.counterpart"))), .th(.text(t("statistics.sex.F"))), .th(.text(t("statistics.sex.M"))), .th(.text(t("statistics.sex.T"))))),
+                .tbody(.forEach(pairs) { pair in
+                    .tr(.th(.attr("scope", "row"), .text(model.counterpartNames[pair.counterpart] ?? pair.counterpart)),
+                        .td(.text(pair.female.map { Charts.format($0, decimals: 0, locale: locale) } ?? "—")),
+                        .td(.text(pair.male.map { Charts.format($0, decimals: 0, locale: locale) } ?? "—")),
+                        .td(.text(Charts.format(pair.total, decimals: 0, locale: locale))))
+                })
+            ))
+        )
     }
 
     static func chart(_ model: IndicatorModel, t: Localizer, language: Language) -> String {
@@ -288,6 +326,19 @@ enum StatisticsDownloads {
         }
         let name = model.indicator.code + (all ? "" : "-" + model.selection.areas.map { $0.lowercased() }.joined(separator: "-") + "-\(model.selection.from)-\(model.selection.to)")
         return respond(lines.joined(separator: "\r\n") + "\r\n", type: "text/csv; charset=utf-8", filename: name + ".csv")
+    }
+
+    static func bilateralCSV(_ model: StatisticsPages.IndicatorModel) -> Response {
+        var lines = ["indicator,area,year,counterpart,counterpart_name,female,male,total,dataset,source,licence"]
+        let datasets = Dictionary(uniqueKeysWithValues: model.datasets.map { ($0.slug, $0) })
+        let area = model.selection.areas.first ?? ""
+        for pair in model.pairs ?? [] {
+            let dataset = datasets[pair.dataset]
+            lines.append([model.indicator.code, area, String(model.selection.to), pair.counterpart, model.counterpartNames[pair.counterpart] ?? "",
+                          pair.female.map(number) ?? "", pair.male.map(number) ?? "", number(pair.total), pair.dataset, dataset?.source ?? "", dataset?.licence ?? ""]
+                .map(csvField).joined(separator: ","))
+        }
+        return respond(lines.joined(separator: "\r\n") + "\r\n", type: "text/csv; charset=utf-8", filename: "\(model.indicator.code)-\(area.lowercased())-\(model.selection.to).csv")
     }
 
     static func json(_ model: StatisticsPages.IndicatorModel) -> Response {

@@ -109,6 +109,8 @@ enum StatisticsSeed {
                               licence: "UNHCR terms of use", caveats: "Replaces the stale WDI refugee series (to 2016).", observations: observations, db: db, now: now)
         }
 
+        try await loadBilateral(from: directory, on: db, now: now)
+
         // 4. IDMC: new internal displacements by disasters (sum over hazards).
         if try await missing("idmc-displacement", db) {
             try await indicator(code: "disaster_displacements", name: "New displacements by disasters",
@@ -130,6 +132,54 @@ enum StatisticsSeed {
                               url: "https://www.internal-displacement.org/database", licence: "IDMC terms of use",
                               caveats: "28 areas; gdidata received these figures from IDMC by correspondence.", observations: observations, db: db, now: now)
         }
+    }
+
+    /// Bilateral stocks: where each Caribbean country's emigrants live (2020 revision, preferred for
+    /// the diaspora) and where each one's immigrants come from (2024 revision). Female and male as
+    /// published; both sexes is their sum (flag D). Counterparts are ISO alpha-3 codes.
+    static func loadBilateral(from directory: URL, on db: any Database, now: Date) async throws {
+        let areas = Dictionary(uniqueKeysWithValues: try await Country.query(on: db).all().map { ($0.iso3, $0.iso2) })
+        let gdiSource = "IOM gdidata (iom/gdidata@c9e4cc6)"
+        let files: [(slug: String, file: String, code: String, name: String, definition: String, caribbeanSide: String, otherSide: String, revision: String, themes: String)] = [
+            ("undesa-ims-2020-by-destination", "undesa-stock-origin-rev2020.csv", "emigrants_by_destination", "Emigrants by country of destination",
+             "People born in the area living in each other country at mid-year: the diaspora and where it lives (UN DESA IMS 2020).",
+             "origin_iso3", "destination_iso3", "IMS 2020", "diaspora"),
+            ("undesa-ims-2024-by-origin", "undesa-stock-destination.csv", "immigrants_by_origin", "Immigrants by country of origin",
+             "People living in the area who were born in each other country, at mid-year (UN DESA IMS 2024).",
+             "destination_iso3", "origin_iso3", "IMS 2024", "migrant-stock"),
+        ]
+        for item in files where try await missing(item.slug, db) {
+            try await indicator(code: item.code, name: item.name, definition: item.definition, unit: "persons", themes: item.themes,
+                                source: "UN DESA International Migrant Stock (\(item.revision)) via \(gdiSource)", licence: "UN DESA terms of use",
+                                disaggregations: "sex,origin", derivation: "Both sexes = female + male as published.", db: db)
+            var observations: [Observation] = []
+            var totals: [String: Double] = [:]
+            for row in try table(directory, item.file).rows {
+                guard let iso3 = row[item.caribbeanSide], let iso2 = areas[iso3], let other = row[item.otherSide], let year = Int(row["year"] ?? ""),
+                      let value = Double(row["value"] ?? "") else { continue }
+                let sex = row["sex"] == "female" ? "F" : "M"
+                observations.append(Observation(indicator: item.code, area: iso2, year: year, sex: sex, value: value, counterpart: other))
+                totals["\(iso2)|\(year)|\(other)", default: 0] += value
+            }
+            for (key, value) in totals {
+                let parts = key.split(separator: "|").map(String.init)
+                observations.append(Observation(indicator: item.code, area: parts[0], year: Int(parts[1])!, value: value, flag: "D", note: "Female + male",
+                                                counterpart: parts[2]))
+            }
+            try await dataset(slug: item.slug, title: "UN DESA International Migrant Stock \(item.revision.dropFirst(4)) — \(item.name.lowercased())",
+                              description: item.definition, source: "UN DESA Population Division, International Migrant Stock (\(item.revision)), via \(gdiSource)",
+                              url: "https://www.un.org/development/desa/pd/content/international-migrant-stock", licence: "UN DESA terms of use",
+                              caveats: "Counterpart OOO is “unknown”: big destinations do not name every origin. People born in Guadeloupe, Martinique or French Guiana living in metropolitan France are not identified separately.",
+                              observations: observations, db: db, now: now)
+        }
+    }
+
+    /// Country names for ISO alpha-3 counterparts (the reference list of gdidata).
+    static func counterpartNames(from directory: URL) -> [String: String] {
+        guard let table = try? table(directory, "gdi-country-codes.csv") else { return [:] }
+        var names = Dictionary(uniqueKeysWithValues: table.rows.compactMap { row in row["iso3"].map { ($0, row["name"] ?? $0) } })
+        names["OOO"] = "Unknown"
+        return names
     }
 
     // MARK: - Pieces
