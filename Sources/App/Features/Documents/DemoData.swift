@@ -16,12 +16,21 @@ struct DemoDataCommand: AsyncCommand {
         var seed: Int?
         @Flag(name: "force", help: "add documents even when the repository is not empty")
         var force: Bool
+        @Option(name: "observations", help: "also add a synthetic statistics dataset of about N observations (benchmarks; labelled as not real)")
+        var observations: Int?
     }
 
-    var help: String { "Fills an empty repository with N synthetic published documents (for trying the platform and benchmarks)." }
+    var help: String { "Fills an empty repository with N synthetic published documents, and with --observations a synthetic statistics dataset (for trying the platform and benchmarks)." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
+        if let observations = signature.observations {
+            guard (1...10_000_000).contains(observations) else { throw CommandFailure("--observations: give a number from 1 to 10000000") }
+            try await prepareDatabase(app)
+            try await DemoStatistics.create(observations: observations, app: app, seed: UInt64(signature.seed ?? 42))
+            context.console.print("Created about \(observations) synthetic observations (dataset demo-synthetic).")
+            if signature.documents == nil { return }
+        }
         let count = signature.documents ?? 1000
         guard (1...1_000_000).contains(count) else { throw CommandFailure("--documents: give a number from 1 to 1000000") }
         try await prepareDatabase(app)

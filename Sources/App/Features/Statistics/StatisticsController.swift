@@ -104,6 +104,9 @@ struct StatisticsController: RouteCollection {
         let years = coverage.years ?? 1960...2025
         let selection = Self.selection(req.queryPairs, known: known, coverage: years, sexes: coverage.sexes.isEmpty ? ["T"] : coverage.sexes, t: req.t)
         let wantsAll = req.query[String.self, at: "all"] == "1"
+        if wantsAll && req.query[String.self, at: "format"] == "csv" {
+            return StatisticsStream.csv(indicator: indicator, sex: selection.sex, datasets: datasets, db: req.db)
+        }
         let points = try await StatisticsData.points(indicator: code, areas: wantsAll ? [] : selection.areas, years: wantsAll ? nil : selection.from...selection.to,
                                                      sex: selection.sex, datasets: datasets, db: req.db)
         var used = datasets.filter { d in points.contains { $0.dataset == d.slug } }
@@ -120,6 +123,7 @@ struct StatisticsController: RouteCollection {
         }
         switch req.query[String.self, at: "format"] {
         case "csv" where model.pairs != nil: return StatisticsDownloads.bilateralCSV(model)
+        case "csv" where wantsAll: return StatisticsStream.csv(indicator: indicator, sex: selection.sex, datasets: datasets, db: req.db)
         case "csv": return StatisticsDownloads.csv(model, all: wantsAll)
         case "json": return StatisticsDownloads.json(model)
         case "sdmx": return StatisticsDownloads.sdmx(model)

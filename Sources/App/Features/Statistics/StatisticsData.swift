@@ -1,6 +1,7 @@
 import Fluent
 import FluentSQL
 import Foundation
+import Vapor
 
 /// Reading observations: one row per (area, year, sex …) from the published datasets a viewer may see.
 enum StatisticsData {
@@ -31,7 +32,7 @@ enum StatisticsData {
             WHERE indicator = \(bind: indicator) AND sex = \(bind: sex) AND dataset_id IN (\(SQLList(ids.map { SQLBind($0) })))
             """
         // Series without a counterpart; bilateral tables are read with `bilateral`.
-        query = query + " AND counterpart = ''"
+        query = query + " AND counterpart = '' AND age = ''"
         if !areas.isEmpty { query = query + " AND area IN (\(SQLList(areas.map { SQLBind($0) })))" }
         if let years { query = query + " AND year BETWEEN \(bind: years.lowerBound) AND \(bind: years.upperBound)" }
         query = query + " ORDER BY area, year"
@@ -98,5 +99,54 @@ enum StatisticsData {
         var best: [String: Point] = [:]
         for point in points where best[point.area].map({ $0.year < point.year }) ?? true { best[point.area] = point }
         return best
+    }
+}
+
+/// The whole indicator as CSV, streamed in chunks of rows that the database itself turns into CSV
+/// lines (constant memory, no per-row decoding): `/statistics/indicators/{code}?format=csv&all=1`.
+enum StatisticsStream {
+    static let chunk = 10_000
+
+    static func csv(indicator: StatIndicator, sex: String, datasets: [StatDataset], db: any Database) -> Response {
+        let sql = db as! any SQLDatabase
+        let postgres = sql.dialect.name == "postgresql"
+        let ids = datasets.compactMap(\.id)
+        let sources = Dictionary(uniqueKeysWithValues: datasets.compactMap { d in d.id.map { ($0, d) } })
+        let header = "indicator,area,year,sex,age,value,unit,flag,note,dataset,source,licence\r\n"
+        let code = indicator.code, unit = indicator.unit
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(code).csv\"")
+        let body = Response.Body(managedAsyncStream: { writer in
+            try await writer.write(.buffer(ByteBuffer(string: header)))
+            guard !ids.isEmpty else { return }
+            let q = postgres ? "chr(34)" : "char(34)"
+            func quoted(_ column: String) -> String { "\(q) || replace(\(column), \(q), \(q) || \(q)) || \(q)" }
+            let text = postgres ? "value::text" : "CAST(value AS TEXT)"
+            for dataset in ids {
+                // Everything of one dataset but its name and licence is written by the database.
+                let meta = sources[dataset].map { [StatisticsDownloads.csvField($0.slug), StatisticsDownloads.csvField($0.source), StatisticsDownloads.csvField($0.licence)].joined(separator: ",") } ?? ",,"
+                var last = 0
+                while true {
+                    let line: SQLQueryString = """
+                        \(unsafeRaw: "\(StatisticsDownloads.sqlLiteral(code)) || ',' || area || ',' || year || ',' || sex || ',' || age || ',' || \(text) || ',' || \(StatisticsDownloads.sqlLiteral(StatisticsDownloads.csvField(unit))) || ',' || flag || ',' || \(quoted("note"))")
+                        """
+                    let query: SQLQueryString = """
+                        SELECT max(id) AS last, \(unsafeRaw: postgres ? "string_agg" : "group_concat")(line, \(unsafeRaw: postgres ? "chr(10)" : "char(10)")) AS lines FROM (
+                            SELECT id, \(line) AS line FROM stat_observations
+                            WHERE indicator = \(bind: code) AND counterpart = '' AND dataset_id = \(bind: dataset) AND id > \(bind: last)
+                            ORDER BY id LIMIT \(unsafeRaw: String(chunk))) c
+                        """
+                    guard let row = try await sql.raw(query).first(), let lines = try row.decode(column: "lines", as: String?.self),
+                          let next = try row.decode(column: "last", as: Int?.self) else { break }
+                    let suffix = "," + meta + "\r\n"
+                    var out = lines.replacingOccurrences(of: "\n", with: suffix)
+                    out += suffix
+                    try await writer.write(.buffer(ByteBuffer(string: out)))
+                    last = next
+                }
+            }
+        })
+        return Response(status: .ok, headers: headers, body: body)
     }
 }
