@@ -105,7 +105,7 @@ enum StatisticsData {
 /// The whole indicator as CSV, streamed in chunks of rows that the database itself turns into CSV
 /// lines (constant memory, no per-row decoding): `/statistics/indicators/{code}?format=csv&all=1`.
 enum StatisticsStream {
-    static let chunk = 10_000
+    static let chunk = 20_000
 
     static func csv(indicator: StatIndicator, sex: String, datasets: [StatDataset], db: any Database) -> Response {
         let sql = db as! any SQLDatabase
@@ -129,20 +129,19 @@ enum StatisticsStream {
                 var last = 0
                 while true {
                     let line: SQLQueryString = """
-                        \(unsafeRaw: "\(StatisticsDownloads.sqlLiteral(code)) || ',' || area || ',' || year || ',' || sex || ',' || age || ',' || \(text) || ',' || \(StatisticsDownloads.sqlLiteral(StatisticsDownloads.csvField(unit))) || ',' || flag || ',' || \(quoted("note"))")
+                        \(unsafeRaw: "\(StatisticsDownloads.sqlLiteral(code)) || ',' || area || ',' || year || ',' || sex || ',' || age || ',' || \(text) || ',' || \(StatisticsDownloads.sqlLiteral(StatisticsDownloads.csvField(unit))) || ',' || flag || ',' || \(quoted("note")) || \(StatisticsDownloads.sqlLiteral("," + meta))")
                         """
                     let query: SQLQueryString = """
-                        SELECT max(id) AS last, \(unsafeRaw: postgres ? "string_agg" : "group_concat")(line, \(unsafeRaw: postgres ? "chr(10)" : "char(10)")) AS lines FROM (
+                        SELECT max(id) AS last, \(unsafeRaw: postgres ? "string_agg" : "group_concat")(line, \(unsafeRaw: postgres ? "chr(13) || chr(10)" : "char(13) || char(10)")) AS lines FROM (
                             SELECT id, \(line) AS line FROM stat_observations
                             WHERE indicator = \(bind: code) AND counterpart = '' AND dataset_id = \(bind: dataset) AND id > \(bind: last)
                             ORDER BY id LIMIT \(unsafeRaw: String(chunk))) c
                         """
                     guard let row = try await sql.raw(query).first(), let lines = try row.decode(column: "lines", as: String?.self),
                           let next = try row.decode(column: "last", as: Int?.self) else { break }
-                    let suffix = "," + meta + "\r\n"
-                    var out = lines.replacingOccurrences(of: "\n", with: suffix)
-                    out += suffix
-                    try await writer.write(.buffer(ByteBuffer(string: out)))
+                    var buffer = ByteBuffer(string: lines)
+                    buffer.writeString("\r\n")
+                    try await writer.write(.buffer(buffer))
                     last = next
                 }
             }

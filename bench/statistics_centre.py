@@ -85,7 +85,7 @@ def run_engine(name: str, binary: Path, env: dict, args, work: Path) -> dict:
     path = import_file(work)
     start = time.time()
     done = subprocess.run([str(binary), "import-statistics", str(path), "--dataset", f"bench-import-{int(start)}", "--title", "Benchmark import (synthetic)",
-                           "--source", "bench/statistics.py", "--licence", "None"], env=full_env, capture_output=True, text=True)
+                           "--source", "bench/statistics_centre.py", "--licence", "None"], env=full_env, capture_output=True, text=True)
     result["import"] = {"rows": sum(1 for _ in path.open()) - 1, "seconds": round(time.time() - start, 1), "ok": done.returncode == 0,
                         "output": (done.stdout + done.stderr).strip().splitlines()[-1:] }
     return result
