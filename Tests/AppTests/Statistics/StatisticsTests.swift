@@ -25,6 +25,8 @@ struct StatisticsTests {
             #expect(try await Self.count(app, "undesa-ims-2024") > 1_000)
             #expect(try await Self.count(app, "unhcr-refugees") > 100)
             #expect(try await Self.count(app, "idmc-displacement") > 100)
+            #expect(try await Self.count(app, "gdi-irregular-movements") > 100)
+            #expect(try await Self.count(app, "undesa-ims-2020-by-destination") > 10_000)
             let before = try await StatDataset.query(on: app.db).count()
             try await StatisticsSeed.load(from: app.cpmg.settings.resourcesDirectory.appendingPathComponent("Statistics"), on: app.db, now: Date())
             #expect(try await StatDataset.query(on: app.db).count() == before)

@@ -110,6 +110,7 @@ enum StatisticsSeed {
         }
 
         try await loadBilateral(from: directory, on: db, now: now)
+        try await loadIrregular(from: directory, on: db, now: now)
 
         // 4. IDMC: new internal displacements by disasters (sum over hazards).
         if try await missing("idmc-displacement", db) {
@@ -172,6 +173,72 @@ enum StatisticsSeed {
                               caveats: "Counterpart OOO is “unknown”: big destinations do not name every origin. People born in Guadeloupe, Martinique or French Guiana living in metropolitan France are not identified separately.",
                               observations: observations, db: db, now: now)
         }
+    }
+
+    /// Irregular movements and Missing Migrants (IOM gdidata): each source counts something else,
+    /// so each is its own indicator, never added across sources; months are summed into years
+    /// (flag D; a year not complete in the source says so).
+    static func loadIrregular(from directory: URL, on db: any Database, now: Date) async throws {
+        guard try await missing("gdi-irregular-movements", db) else { return }
+        let areas = Dictionary(uniqueKeysWithValues: try await Country.query(on: db).all().map { ($0.iso3, $0.iso2) })
+        let gdiSource = "IOM gdidata (iom/gdidata@c9e4cc6)"
+        let kinds: [(dataset: String, code: String, name: String, definition: String, source: String, rows: (CSVRow) -> Bool)] = [
+            ("irreg_usa", "encounters_usa_southwest_border", "Encounters at the US southwest land border",
+             "US Customs and Border Protection encounters (apprehensions, inadmissibles, expulsions) of the area's nationals at the southwest land border, all sectors. Only Cuban and Haitian nationals are identified in the source.",
+             "US CBP via \(gdiSource)", { _ in true }),
+            ("irreg_darien_nat", "darien_transits", "Irregular transits through the Darién", "Irregular transits of the area's nationals through the Darién (Panama, SNM).",
+             "Panama SNM via \(gdiSource)", { _ in true }),
+            ("irreg_mexico_nat", "mexico_irregular_presented", "Irregular migrants presented in Mexico", "The area's nationals in an irregular situation presented to Mexico's INM.",
+             "Mexico UPM via \(gdiSource)", { _ in true }),
+            ("irreg_mexico_exp", "mexico_returns", "Deportations and assisted returns from Mexico", "Deportations and assisted returns of the area's nationals by Mexico.",
+             "Mexico UPM via \(gdiSource)", { _ in true }),
+            ("irreg_honduras_nat", "honduras_irregular_arrivals", "Irregular arrivals in Honduras", "Irregular migrant arrivals of the area's nationals registered by Honduras (INM).",
+             "Honduras INM via \(gdiSource)", { _ in true }),
+            ("eu_asyapp", "eu_first_asylum_applications", "First-time asylum applications in the EU", "First-time asylum applications by the area's nationals in the EU-27 (all sexes).",
+             "Eurostat migr_asyappctza via \(gdiSource)", { $0["reporting_area"] == "EU27" }),
+            ("frontex", "frontex_detections", "Detections of illegal border crossings into the EU", "Frontex detections (not persons) of the area's nationals, all routes, land and sea.",
+             "Frontex via \(gdiSource)", { _ in true }),
+        ]
+        var observations: [Observation] = []
+        let rows = try table(directory, "gdi-irregular-caribbean.csv").rows
+        for kind in kinds {
+            try await indicator(code: kind.code, name: kind.name, definition: kind.definition, unit: "persons", themes: "border-irregular",
+                                source: kind.source, licence: "As published by the source", derivation: "Sum over months and categories of the source, by year.", db: db)
+            var sums: [String: Double] = [:]
+            var months: [String: Set<String>] = [:]
+            for row in rows where row["dataset"] == kind.dataset && kind.rows(row) {
+                guard let iso3 = row["nationality_iso3"], let iso2 = areas[iso3], let period = row["period"], let value = Double(row["value"] ?? "") else { continue }
+                let key = "\(iso2)|\(period.prefix(4))"
+                sums[key, default: 0] += value
+                if row["period_type"] == "month" { months[key, default: []].insert(period) }
+            }
+            for (key, value) in sums {
+                let parts = key.split(separator: "|").map(String.init)
+                let count = months[key]?.count ?? 12
+                observations.append(Observation(indicator: kind.code, area: parts[0], year: Int(parts[1]) ?? 0, value: value, flag: "D",
+                                                note: count < 12 ? "\(count) months only" : "Sum over the year"))
+            }
+        }
+        // Missing Migrants: dead or missing in incidents in the area.
+        try await indicator(code: "missing_migrants_in_area", name: "Migrants dead or missing in the area",
+                            definition: "Dead and missing migrants in incidents recorded in the area (IOM Missing Migrants Project).", unit: "persons",
+                            themes: "border-irregular,emergency-preparedness", source: "IOM Missing Migrants Project via \(gdiSource)", licence: "As published by IOM",
+                            derivation: "Sum of dead and missing over the year's incidents in the area.", db: db)
+        var missingSums: [String: Double] = [:]
+        for row in try table(directory, "gdi-mmp-caribbean.csv").rows {
+            guard let iso3 = row["incident_iso3"], let iso2 = areas[iso3], let year = Int((row["date"] ?? "").prefix(4)),
+                  let value = Double(row["dead_or_missing"] ?? "") else { continue }
+            missingSums["\(iso2)|\(year)", default: 0] += value
+        }
+        for (key, value) in missingSums {
+            let parts = key.split(separator: "|").map(String.init)
+            observations.append(Observation(indicator: "missing_migrants_in_area", area: parts[0], year: Int(parts[1]) ?? 0, value: value, flag: "D", note: "Sum over incidents"))
+        }
+        try await dataset(slug: "gdi-irregular-movements", title: "Irregular movements and missing migrants (Caribbean nationals)",
+                          description: "US southwest border encounters, Darién transits, Mexico and Honduras records, EU first-time asylum applications, Frontex detections, and IOM's Missing Migrants incidents.",
+                          source: "Several sources via \(gdiSource)", url: "https://github.com/iom/gdidata", licence: "As published by each source",
+                          caveats: "Each indicator counts something different: never add them together. US encounters identify only Cuban and Haitian nationals. Frontex counts detections, not persons. The latest year is often incomplete (see each value's note).",
+                          observations: observations, db: db, now: now)
     }
 
     /// Country names for ISO alpha-3 counterparts (the reference list of gdidata).
