@@ -43,6 +43,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
         CreateEvents(),                // 23
         CreateStatistics(),            // 24
         CreateStatDatasetVersions(),   // 25
+        AddStatObservationsIndicatorIndex(), // 26
     ])
 
     // MARK: - Services

@@ -127,3 +127,15 @@ struct CreateStatistics: AsyncMigration {
         try await db.schema(StatIndicator.schema).delete()
     }
 }
+
+/// Whole-indicator downloads walk `(indicator, id)` in order instead of sorting the indicator's
+/// rows for every chunk.
+struct AddStatObservationsIndicatorIndex: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await (db as! any SQLDatabase).raw("CREATE INDEX IF NOT EXISTS stat_observations_indicator_id ON stat_observations (indicator, id)").run()
+    }
+
+    func revert(on db: any Database) async throws {
+        try await (db as! any SQLDatabase).raw("DROP INDEX stat_observations_indicator_id").run()
+    }
+}

@@ -105,7 +105,7 @@ enum StatisticsData {
 /// The whole indicator as CSV, streamed in chunks of rows that the database itself turns into CSV
 /// lines (constant memory, no per-row decoding): `/statistics/indicators/{code}?format=csv&all=1`.
 enum StatisticsStream {
-    static let chunk = 20_000
+    static let chunk = 25_000
 
     static func csv(indicator: StatIndicator, sex: String, datasets: [StatDataset], db: any Database) -> Response {
         let sql = db as! any SQLDatabase
