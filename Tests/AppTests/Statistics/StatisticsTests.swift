@@ -53,6 +53,8 @@ struct StatisticsTests {
             #expect(tree.name == "svg")
             #expect(svg.contains(#"data-x="2000""#))
             #expect(svg.components(separatedBy: "data-x=").count - 1 == 42, "21 years × 2 countries")
+            // Every number of the table names its dataset.
+            #expect(page.text.contains("Dataset: World Bank World Development Indicators (Caribbean extract)"))
 
             let csv = try await browser.get("/statistics/indicators/SM.POP.NETM?c=jm,tt&from=2000&to=2020&format=csv")
             #expect(csv.headers.contentType?.description.hasPrefix("text/csv") == true)

@@ -223,6 +223,7 @@ enum StatisticsPages {
         let locale = Locale(identifier: context.language.rawValue)
         let areas = model.selection.areas.filter { area in model.points.contains { $0.area == area } }
         let years = Array(Set(model.points.map(\.year))).sorted(by: >)
+        let titles = Dictionary(uniqueKeysWithValues: model.datasets.map { ($0.slug, $0.title) })
         var cell: [String: StatisticsData.Point] = [:]
         for point in model.points { cell["\(point.area)|\(point.year)"] = point }
         return .div(
@@ -234,7 +235,9 @@ enum StatisticsPages {
                 .tbody(.forEach(years) { year in
                     .tr(.th(.attr("scope", "row"), .text(String(year))), .forEach(areas) { area in
                         guard let point = cell["\(area)|\(year)"] else { return .td(.class("missing"), .text("—")) }
-                        return .td(.attr("title", point.note), .text(Charts.format(point.value, decimals: 2, locale: locale) + (point.flag.isEmpty ? "" : " " + point.flag)))
+                        // Each number names where it comes from (hover), beside the sources view.
+                        let origin = [point.note, t("statistics.fromDataset", ["dataset": titles[point.dataset] ?? point.dataset])].filter { !$0.isEmpty }.joined(separator: " · ")
+                        return .td(.attr("title", origin), .text(Charts.format(point.value, decimals: 2, locale: locale) + (point.flag.isEmpty ? "" : " " + point.flag)))
                     })
                 })
             ),
