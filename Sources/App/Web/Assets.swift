@@ -1,7 +1,8 @@
+import Charts
 import Foundation
 import Vapor
 
-/// The stylesheet, read once at start-up and served under a name that changes with its
+/// The stylesheet (site.css and the charts' rules), read once at start-up and served under a name that changes with its
 /// content, so browsers may keep it for a year.
 public struct Assets: Sendable {
     public let css: String
@@ -12,8 +13,9 @@ public struct Assets: Sendable {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw Abort(.internalServerError, reason: "The stylesheet \(url.path) is missing.")
         }
-        let version = Secret.hash(String(decoding: data, as: UTF8.self)).prefix(12)
-        return Assets(css: String(decoding: data, as: UTF8.self), cssVersion: String(version))
+        // The charts' rules come from the Charts library, so they always match the SVG it writes.
+        let css = String(decoding: data, as: UTF8.self) + "\n/* Charts */\n" + Charts.stylesheet + "\n"
+        return Assets(css: css, cssVersion: String(Secret.hash(css).prefix(12)))
     }
 
     func stylesheetResponse() -> Response {
