@@ -1,3 +1,4 @@
+import Foundation
 import Plot
 
 /// The one escaping helper for attribute values. Plot escapes text nodes but writes attribute
@@ -40,5 +41,25 @@ extension Node {
 
     static func link(_ url: SiteURL, _ nodes: Node...) -> Node {
         .element(named: "a", nodes: [.attr("href", url.path)] + nodes)
+    }
+}
+
+/// schema.org data for a `<script type="application/ld+json">`: sorted keys, and `<`, `>`, `&`
+/// escaped so that no value can close the script element.
+enum JSONLD {
+    static func encode(_ object: [String: Any]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+            .replacingOccurrences(of: "<", with: "\\u003c").replacingOccurrences(of: ">", with: "\\u003e").replacingOccurrences(of: "&", with: "\\u0026")
+    }
+}
+
+/// A URL name from a title: folded to lower-case ASCII where possible, words joined by "-",
+/// at most eight words and 60 characters; `fallback` when nothing is left.
+enum Slug {
+    static func from(_ title: String, fallback: String) -> String {
+        let folded = title.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        let words = folded.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).prefix(8).joined(separator: "-")
+        return String((words.isEmpty ? fallback : words).prefix(60))
     }
 }

@@ -62,7 +62,8 @@ public enum ReferenceData {
         }
     }
 
-    private static func table(_ directory: URL, _ name: String) throws -> CSVTable {
+    /// A seed CSV file, read and parsed; problems name the file.
+    static func table(_ directory: URL, _ name: String) throws -> CSVTable {
         let url = directory.appendingPathComponent(name)
         guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
             throw Problem(file: url.path, message: "missing or not UTF-8")

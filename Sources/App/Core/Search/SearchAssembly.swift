@@ -119,13 +119,6 @@ enum SearchAssembly {
         }
     }
 
-    /// Splits the space-separated tag column of `search_entries` (SQLite). Works on UTF-8 bytes:
-    /// splitting by Character costs more than the search itself for a few thousand candidates.
-    static func tags(_ text: String) -> [String] {
-        var text = text
-        return text.withUTF8 { split(Slice(base: $0, bounds: 0..<$0.count), on: 0x20).map { String(decoding: $0, as: UTF8.self) } }
-    }
-
     /// Candidates joined by SQL into one text: records separated by U+001E, fields (id, date,
     /// tags, sort key, optionally the tier) by U+001F. Only the tags of `facets` are kept (all
     /// facet tags when nil).

@@ -342,9 +342,7 @@ enum CountryPages {
         if country.status == .territory, let state = country.sovereignState {
             object["containedInPlace"] = ["@type": "Country", "name": state]
         }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
-            .replacingOccurrences(of: "<", with: "\\u003c").replacingOccurrences(of: ">", with: "\\u003e").replacingOccurrences(of: "&", with: "\\u0026")
+        return JSONLD.encode(object)
     }
 
     static func unknown(_ context: PageContext) -> Node<HTML.BodyContext> {

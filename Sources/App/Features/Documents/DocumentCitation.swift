@@ -63,10 +63,6 @@ enum DocumentCitation {
             ["@type": "MediaObject", "name": $0.originalName, "encodingFormat": $0.mediaType, "contentSize": "\($0.size)",
              "contentUrl": SiteURL.documentFileByID(id, $0.id?.uuidString ?? "").absolute(base: base)]
         }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
-            .replacingOccurrences(of: "<", with: "\\u003c")
-            .replacingOccurrences(of: ">", with: "\\u003e")
-            .replacingOccurrences(of: "&", with: "\\u0026")
+        return JSONLD.encode(object)
     }
 }

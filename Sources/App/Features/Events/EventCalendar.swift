@@ -1,4 +1,3 @@
-import Crypto
 import Fluent
 import Foundation
 import ICalendar
@@ -117,7 +116,7 @@ enum EventCalendar {
 
     /// A new secret address for the user's private calendar (the old one stops working).
     static func newToken(for user: User, db: any Database) async throws -> String {
-        let token = [UInt8].random(count: 24).base64URLEncoded
+        let token = Secret.make()
         let userID = try user.requireID()
         try await CalendarToken.query(on: db).filter(\.$user.$id == userID).delete()
         let row = CalendarToken()
@@ -133,16 +132,5 @@ enum EventCalendar {
               let row = try await CalendarToken.query(on: db).filter(\.$tokenHash == Secret.hash(token)).with(\.$user).first(),
               row.user.status == .active else { return nil }
         return try await Viewer.load(for: row.user, db: db)
-    }
-}
-
-extension Array where Element == UInt8 {
-    static func random(count: Int) -> [UInt8] {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-    }
-
-    var base64URLEncoded: String {
-        Data(self).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 }

@@ -8,9 +8,7 @@ enum EventPages {
     static func canCreate(_ viewer: Viewer) -> Bool { viewer.isEditor || !viewer.coordinatedNetworkIDs.isEmpty }
 
     static func slug(_ title: String, day: String) -> String {
-        let folded = title.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-        let words = folded.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).prefix(8).joined(separator: "-")
-        return String((words.isEmpty ? "event" : words).prefix(60)) + (day.count >= 4 ? "-" + day.prefix(4) : "")
+        Slug.from(title, fallback: "event") + (day.count >= 4 ? "-" + day.prefix(4) : "")
     }
 
     /// "2018-04" → its first day.
@@ -335,9 +333,7 @@ enum EventPages {
         }
         if !event.organisers.isEmpty { object["organizer"] = ["@type": "Organization", "name": event.organisers] }
         if !event.funders.isEmpty { object["funder"] = ["@type": "Organization", "name": event.funders] }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
-            .replacingOccurrences(of: "<", with: "\\u003c").replacingOccurrences(of: ">", with: "\\u003e").replacingOccurrences(of: "&", with: "\\u0026")
+        return JSONLD.encode(object)
     }
 
     // MARK: - Form

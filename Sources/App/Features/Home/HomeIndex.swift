@@ -34,7 +34,7 @@ enum HomeIndex {
         let networks = references.networks.sorted { $0.name < $1.name }
         let themes = references.themes
         func items(_ list: [Country]) -> [CountryItem] {
-            list.map { CountryItem(iso2: $0.iso2, name: references.countryName($0.iso2, language), flag: flag($0.iso2), cmcParticipant: $0.cmcParticipant) }
+            list.map { CountryItem(iso2: $0.iso2, name: references.countryName($0.iso2, language), flag: CountryPages.flag($0.iso2), cmcParticipant: $0.cmcParticipant) }
                 .sorted { $0.name.localizedCompare($1.name) == .orderedAscending }
         }
         let groups: [(String, (Country) -> Bool)] = [
@@ -62,11 +62,6 @@ enum HomeIndex {
     }
 
     /// The flag as regional indicator symbols: drawn by the reader's system, nothing to download.
-    static func flag(_ iso2: String) -> String {
-        String(String.UnicodeScalarView(iso2.uppercased().unicodeScalars.compactMap {
-            Unicode.Scalar(0x1F1E6 + $0.value - 65)
-        }))
-    }
 
     static func view(_ model: Model, _ context: PageContext) -> Node<HTML.BodyContext> {
         let t = context.t

@@ -93,9 +93,5 @@ enum StatisticsImport {
         return preview
     }
 
-    static func slug(_ title: String) -> String {
-        let folded = title.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-        let words = folded.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).prefix(8).joined(separator: "-")
-        return String((words.isEmpty ? "dataset" : words).prefix(60))
-    }
+    static func slug(_ title: String) -> String { Slug.from(title, fallback: "dataset") }
 }

@@ -62,9 +62,7 @@ enum StatisticsIndexing {
         ]
         if let years { object["temporalCoverage"] = "\(years.lowerBound)/\(years.upperBound)" }
         if !dataset.sourceURL.isEmpty { object["isBasedOn"] = dataset.sourceURL }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
-            .replacingOccurrences(of: "<", with: "\\u003c").replacingOccurrences(of: ">", with: "\\u003e").replacingOccurrences(of: "&", with: "\\u0026")
+        return JSONLD.encode(object)
     }
 
     /// New public datasets, newest first.

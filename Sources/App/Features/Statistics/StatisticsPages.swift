@@ -260,8 +260,7 @@ enum StatisticsPages {
                              href: url(model) { $0.areas = [country.iso2]; $0.view = "chart" }, valueClass: klass(point.value),
                              title: "\(name), \(point.year): \(Charts.format(point.value, decimals: 2, locale: locale))", shortLabel: nil)
         }
-        var bounds = [values.first ?? 0] + breaks + [values.last ?? 0]
-        bounds = bounds.map { $0 }
+        let bounds = [values.first ?? 0] + breaks + [values.last ?? 0]
         let legend = (0..<5).map { MapLegendEntry(label: Charts.format(bounds[$0], decimals: 1, locale: locale, compact: true) + " – " + Charts.format(bounds[$0 + 1], decimals: 1, locale: locale, compact: true)) }
         let svg = RegionMap().svg(markers: markers, title: model.indicator.name, description: t("statistics.mapDescription", ["indicator": model.indicator.name]),
                                   legendTitle: model.indicator.unit, legend: legend, labels: false, idPrefix: "statmap")

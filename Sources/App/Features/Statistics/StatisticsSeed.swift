@@ -86,11 +86,10 @@ enum StatisticsSeed {
         // 3. UNHCR: refugees and asylum-seekers hosted (sums over origins).
         if try await missing("unhcr-refugees", db) {
             let derivation = "Sum over all countries of origin of UNHCR's figures for people hosted in the area, by group."
-            for (code, group, name) in [("refugees_hosted", "refugee", "Refugees hosted"), ("asylum_seekers_hosted", "asylum", "Asylum-seekers hosted")] {
+            for (code, name) in [("refugees_hosted", "Refugees hosted"), ("asylum_seekers_hosted", "Asylum-seekers hosted")] {
                 try await indicator(code: code, name: name, definition: "\(name) in the area at the end of the year (UNHCR).", unit: "persons",
                                     themes: "refugees-asylum", source: "UNHCR Refugee Data Finder via \(gdiSource)", licence: "UNHCR terms of use",
                                     disaggregations: "origin", derivation: derivation, db: db)
-                _ = group
             }
             var sums: [String: Double] = [:]
             for row in try table(directory, "gdi-unhcr-caribbean.csv").rows {
@@ -255,13 +254,7 @@ enum StatisticsSeed {
         try await StatDataset.query(on: db).filter(\.$slug == slug).first() == nil
     }
 
-    static func table(_ directory: URL, _ name: String) throws -> CSVTable {
-        let url = directory.appendingPathComponent(name)
-        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
-            throw ReferenceData.Problem(file: url.path, message: "missing or not UTF-8")
-        }
-        do { return try CSV.parse(text) } catch { throw ReferenceData.Problem(file: url.path, message: error.description) }
-    }
+    static func table(_ directory: URL, _ name: String) throws -> CSVTable { try ReferenceData.table(directory, name) }
 
     static func indicator(code: String, name: String, definition: String, unit: String, themes: String, source: String, licence: String,
                           disaggregations: String = "", derivation: String = "", db: any Database) async throws {
