@@ -84,13 +84,7 @@ struct CountryController: RouteCollection {
         var eventFilters = EventCalendar.Filters()
         eventFilters.country = country.iso2.lowercased()
         let events = try await EventCalendar.events(.upcoming, filters: eventFilters, viewer: req.viewer, db: req.db, now: req.now, limit: 5)
-        let statDatasets = try await StatisticsData.visibleDatasets(req.viewer, db: req.db)
-        var indicators: [CountryPages.KeyIndicator] = []
-        for code in CountryPages.keyIndicators {
-            guard let indicator = try await StatIndicator.query(on: req.db).filter(\.$code == code).first() else { continue }
-            let points = try await StatisticsData.points(indicator: code, areas: [country.iso2], years: nil, sex: "T", datasets: statDatasets, db: req.db)
-            if !points.isEmpty { indicators.append(CountryPages.KeyIndicator(indicator: indicator, points: points)) }
-        }
+        let indicators = try await CountryPages.keySeries(areas: [country.iso2], viewer: req.viewer, db: req.db)
         var model = CountryPages.ShowModel(
             country: country, content: content, revision: number, figures: figures, documents: documents, events: events,
             focalPoints: focalPoints, canEdit: Access.can(req.viewer, .editCountry(try country.requireID())),
@@ -123,12 +117,8 @@ struct CountryController: RouteCollection {
         var model = CountryPages.CompareModel(all: all, chosen: chosen, contents: contents, figures: figures, unknown: unknown, tooMany: tooMany)
         // The statistics centre's key indicators, latest value of each country.
         if !chosen.isEmpty {
-            let datasets = try await StatisticsData.visibleDatasets(req.viewer, db: req.db)
-            for code in CountryPages.keyIndicators {
-                guard let indicator = try await StatIndicator.query(on: req.db).filter(\.$code == code).first() else { continue }
-                let points = try await StatisticsData.points(indicator: code, areas: chosen.map(\.iso2), years: nil, sex: "T", datasets: datasets, db: req.db)
-                if !points.isEmpty { model.indicators.append((indicator, StatisticsData.latest(points))) }
-            }
+            model.indicators = try await CountryPages.keySeries(areas: chosen.map(\.iso2), viewer: req.viewer, db: req.db)
+                .map { ($0.indicator, StatisticsData.latest($0.points)) }
         }
         return req.page(title: req.t("countries.compare.title"), current: .countries) { CountryPages.compare(model, $0) }
     }

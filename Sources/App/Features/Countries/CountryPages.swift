@@ -1,4 +1,5 @@
 import Charts
+import Fluent
 import Foundation
 import Plot
 import RegionMap
@@ -145,6 +146,20 @@ enum CountryPages {
     struct KeyIndicator {
         var indicator: StatIndicator
         var points: [StatisticsData.Point]
+    }
+
+    /// The key indicators' series (both sexes) for the areas, from the datasets the viewer may see;
+    /// indicators without data are left out. One query for the catalogue, one per indicator.
+    static func keySeries(areas: [String], viewer: Viewer, db: any Database) async throws -> [KeyIndicator] {
+        let datasets = try await StatisticsData.visibleDatasets(viewer, db: db)
+        let catalogue = Dictionary(uniqueKeysWithValues: try await StatIndicator.query(on: db).filter(\.$code ~~ keyIndicators).all().map { ($0.code, $0) })
+        var series: [KeyIndicator] = []
+        for code in keyIndicators {
+            guard let indicator = catalogue[code] else { continue }
+            let points = try await StatisticsData.points(indicator: code, areas: areas, years: nil, sex: "T", datasets: datasets, db: db)
+            if !points.isEmpty { series.append(KeyIndicator(indicator: indicator, points: points)) }
+        }
+        return series
     }
 
     static func indicatorsSection(_ model: ShowModel, _ context: PageContext) -> Node<HTML.BodyContext> {

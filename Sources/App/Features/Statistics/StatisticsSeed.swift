@@ -2,6 +2,7 @@ import CSVParser
 import Fluent
 import FluentSQL
 import Foundation
+import NIOConcurrencyHelpers
 
 /// The real data the centre starts with (`Resources/Statistics`, copied from the reference
 /// extracts with their README): each file becomes a published dataset with its source and
@@ -241,12 +242,17 @@ enum StatisticsSeed {
     }
 
     /// Country names for ISO alpha-3 counterparts (the reference list of gdidata).
+    /// Read once per directory, not on every page.
     static func counterpartNames(from directory: URL) -> [String: String] {
+        if let cached = counterpartCache.withLockedValue({ $0[directory.path] }) { return cached }
         guard let table = try? table(directory, "gdi-country-codes.csv") else { return [:] }
         var names = Dictionary(uniqueKeysWithValues: table.rows.compactMap { row in row["iso3"].map { ($0, row["name"] ?? $0) } })
         names["OOO"] = "Unknown"
+        counterpartCache.withLockedValue { $0[directory.path] = names }
         return names
     }
+
+    private static let counterpartCache = NIOLockedValueBox<[String: [String: String]]>([:])
 
     // MARK: - Pieces
 
