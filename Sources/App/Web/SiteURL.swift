@@ -70,6 +70,7 @@ public enum SiteURL: Sendable, Equatable {
     case statisticsIndicator(String, query: [URLQueryItem])
     case statisticsDatasets
     case statisticsDataset(String)
+    case statisticsDatasetData(String)
     case statisticsDatasetNew
     case statisticsDatasetPublish(String)
     case datasetsFeed
@@ -156,6 +157,7 @@ public enum SiteURL: Sendable, Equatable {
         case .statisticsIndicator(let code, let query): ("/statistics/indicators/\(code)", query.map { ($0.name, $0.value ?? "") })
         case .statisticsDatasets: ("/statistics/datasets", [])
         case .statisticsDataset(let slug): ("/statistics/datasets/\(slug)", [])
+        case .statisticsDatasetData(let slug): ("/statistics/datasets/\(slug)/data.csv", [])
         case .statisticsDatasetNew: ("/statistics/datasets/new", [])
         case .statisticsDatasetPublish(let slug): ("/statistics/datasets/\(slug)/publish", [])
         case .datasetsFeed: ("/feeds/datasets.atom", [])

@@ -101,6 +101,36 @@ struct StatisticsTests {
         }
     }
 
+    @Test("Whole downloads: every row of an indicator or a dataset, read back by a CSV parser, then served from a kept file", arguments: TestDatabase.all)
+    func wholeDownloads(database: TestDatabase) async throws {
+        try await withApp(database, environment: Self.withData) { app in
+            let browser = TestBrowser(app)
+            // A bilateral indicator: every counterpart row is in the whole download.
+            let first = try await browser.get("/statistics/indicators/emigrants_by_destination?format=csv&all=1")
+            #expect(first.status == .ok && first.headers.first(name: .contentType) == "text/csv; charset=utf-8")
+            let table = try CSV.parse(first.text)
+            #expect(table.header == StatisticsExport.header.split(separator: ",").map(String.init))
+            let sql = app.db as! any SQLDatabase
+            let rows = try await sql.raw("SELECT count(*) AS n FROM stat_observations WHERE indicator = 'emigrants_by_destination'").first()?.decode(column: "n", as: Int.self)
+            #expect(table.rows.count == rows)
+            let usa = try #require(table.rows.first { $0["area"] == "JM" && $0["year"] == "2020" && $0["counterpart"] == "USA" && $0["sex"] == "F" })
+            #expect(usa["dataset"] == "undesa-ims-2020-by-destination" && usa["licence"]?.isEmpty == false && Double(usa["value"] ?? "") != nil)
+            // The second request is the kept file: the same bytes, with an ETag and ranges.
+            let again = try await browser.get("/statistics/indicators/emigrants_by_destination?format=csv&all=1")
+            #expect(again.text == first.text && again.headers.first(name: .eTag) != nil)
+            var range = HTTPHeaders()
+            range.replaceOrAdd(name: .range, value: "bytes=0-9")
+            let part = try await browser.get("/statistics/indicators/emigrants_by_destination?format=csv&all=1", headers: range)
+            #expect(part.status == .partialContent && part.text == "indicator,")
+            // A dataset: all its indicators in one file.
+            let dataset = try CSV.parse(try await browser.get("/statistics/datasets/undesa-ims-2020/data.csv").text)
+            #expect(Set(dataset.rows.compactMap { $0["indicator"] }) == ["immigrant_stock_rev2020", "emigrant_stock_rev2020"])
+            #expect(dataset.rows.count == (try await Self.count(app, "undesa-ims-2020")))
+            #expect(try await browser.get("/statistics/datasets/undesa-ims-2020").text.contains("/statistics/datasets/undesa-ims-2020/data.csv"))
+            #expect(try await browser.get("/statistics/datasets/no-such-dataset/data.csv").status == .notFound)
+        }
+    }
+
     @Test("A members-only dataset never shows to visitors", arguments: TestDatabase.all)
     func access(database: TestDatabase) async throws {
         try await withApp(database, environment: Self.withData) { app in
@@ -114,6 +144,7 @@ struct StatisticsTests {
             #expect(!(try await TestBrowser(app).get("/statistics/datasets").text.contains("Members&#x27; survey")))
             #expect(!(try await TestBrowser(app).get("/statistics/datasets").text.contains("Members' survey")))
             #expect(try await TestBrowser(app).get("/statistics/datasets/members-survey").status == .notFound)
+            #expect(try await TestBrowser(app).get("/statistics/datasets/members-survey/data.csv").status == .notFound)
             let member = try await Fixtures.login(app, as: try await Fixtures.user(app, email: "m@example.org"))
             #expect(try await member.get("/statistics/indicators/SM.POP.NETM?c=jm&format=csv&all=1").text.contains("4242"))
         }
@@ -153,6 +184,9 @@ struct StatisticsTests {
             #expect(try await editor.post("/statistics/datasets/\(dataset.slug)/publish", []).status == .seeOther)
             let csv = try await TestBrowser(app).get("/statistics/indicators/SM.POP.NETM?c=jm,tt&from=1955&to=1955&format=csv").text
             #expect(csv.contains("JM,Jamaica,1955,T,-1200") && csv.contains("deportations-received-jamaica"))
+            // The whole downloads are kept as files from here on …
+            #expect(try await TestBrowser(app).get("/statistics/datasets/\(dataset.slug)/data.csv").text.contains("SM.POP.NETM,JM,1955,1955,T,,,-1200,"))
+            #expect(try await TestBrowser(app).get("/statistics/indicators/SM.POP.NETM?format=csv&all=1").text.contains("SM.POP.NETM,JM,1955,1955,T,,,-1200,"))
 
             // A new version: pending, the published values stay until it is published.
             var version2: [(String, String)] = [("dataset", dataset.slug), ("visibility", "public"), ("action", "import")]
@@ -163,6 +197,11 @@ struct StatisticsTests {
             #expect(try await editor.post("/statistics/datasets/\(dataset.slug)/publish", []).status == .seeOther)
             let after = try await TestBrowser(app).get("/statistics/indicators/SM.POP.NETM?c=jm,tt&from=1955&to=1955&format=csv").text
             #expect(after.contains("-1300") && !after.contains("-1200") && !after.contains("TT,Trinidad"))
+            // … and a new version is never answered with the old file.
+            let whole = try await TestBrowser(app).get("/statistics/datasets/\(dataset.slug)/data.csv").text
+            #expect(whole.contains(",-1300,") && !whole.contains(",-1200,"))
+            let indicator = try await TestBrowser(app).get("/statistics/indicators/SM.POP.NETM?format=csv&all=1").text
+            #expect(indicator.contains("SM.POP.NETM,JM,1955,1955,T,,,-1300,") && !indicator.contains("SM.POP.NETM,JM,1955,1955,T,,,-1200,"))
             let first = try await TestBrowser(app).get("/statistics/datasets/\(dataset.slug)/versions/1.csv")
             #expect(first.status == .ok && first.text == good)
         }

@@ -12,6 +12,7 @@ struct StatisticsController: RouteCollection {
         routes.get(SiteURL.statisticsIndicator(":code", query: []).route, use: indicator)
         routes.get(SiteURL.statisticsDatasets.route, use: datasets)
         routes.get(SiteURL.statisticsDataset(":slug").route, use: dataset)
+        routes.get(SiteURL.statisticsDatasetData(":slug").route, use: data)
         routes.get(SiteURL.datasetsFeed.route, use: feed)
     }
 
@@ -32,6 +33,13 @@ struct StatisticsController: RouteCollection {
             .group(StatisticsPages.dataset(dataset, indicators: indicators, coverage: coverage, $0),
                    StatisticsPages.versions(dataset, versions: versions, canPublish: canPublish, pending: pending, $0))
         }
+    }
+
+    /// Every observation of the dataset, as one tidy CSV.
+    func data(req: Request) async throws -> Response {
+        guard let dataset = try await StatDataset.query(on: req.db).filter(\.$slug == (req.parameters.get("slug") ?? "")).first(),
+              Access.canView(req.viewer, dataset) else { throw Abort(.notFound) }
+        return try await StatisticsExport.dataset(dataset, req: req)
     }
 
     func feed(req: Request) async throws -> Response {
@@ -105,7 +113,7 @@ struct StatisticsController: RouteCollection {
         let selection = Self.selection(req.queryPairs, known: known, coverage: years, sexes: coverage.sexes.isEmpty ? ["T"] : coverage.sexes, t: req.t)
         let wantsAll = req.query[String.self, at: "all"] == "1"
         if wantsAll && req.query[String.self, at: "format"] == "csv" {
-            return StatisticsStream.csv(indicator: indicator, sex: selection.sex, datasets: datasets, db: req.db)
+            return try await StatisticsExport.indicator(indicator, datasets: datasets, req: req)
         }
         let points = try await StatisticsData.points(indicator: code, areas: wantsAll ? [] : selection.areas, years: wantsAll ? nil : selection.from...selection.to,
                                                      sex: selection.sex, datasets: datasets, db: req.db)
@@ -123,7 +131,6 @@ struct StatisticsController: RouteCollection {
         }
         switch req.query[String.self, at: "format"] {
         case "csv" where model.pairs != nil: return StatisticsDownloads.bilateralCSV(model)
-        case "csv" where wantsAll: return StatisticsStream.csv(indicator: indicator, sex: selection.sex, datasets: datasets, db: req.db)
         case "csv": return StatisticsDownloads.csv(model, all: wantsAll)
         case "json": return StatisticsDownloads.json(model)
         case "sdmx": return StatisticsDownloads.sdmx(model)

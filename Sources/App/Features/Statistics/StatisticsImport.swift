@@ -90,6 +90,7 @@ enum StatisticsImport {
             try await dataset.save(on: db)
             try await StatisticsIndexing.reindex(dataset, db: db)
         }
+        StatisticsExport.clear(app)
         return preview
     }
 

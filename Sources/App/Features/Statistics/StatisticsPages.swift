@@ -58,6 +58,7 @@ enum StatisticsPages {
                 .unwrap(coverage.years) { years in .div(.el("dt", .text(t("statistics.dataset.years"))), .el("dd", .text("\(years.lowerBound)–\(years.upperBound)"))) },
                 .div(.el("dt", .text(t("statistics.countries"))), .el("dd", .text(coverage.areas.joined(separator: ", ")))),
                 .if(!dataset.caveats.isEmpty, .div(.el("dt", .text(t("statistics.dataset.caveats"))), .el("dd", .text(dataset.caveats))))),
+            .if(coverage.rows > 0, .p(.class("downloads"), .link(.statisticsDatasetData(dataset.slug), .text(t("statistics.dataset.download", ["rows": coverage.rows.formatted()]))))),
             .h2(.text(t("statistics.dataset.indicators"))),
             .ul(.forEach(indicators) { indicator in .li(.link(.statisticsIndicator(indicator.code, query: []), .text(indicator.name)), .text(" — " + indicator.unit)) })
         )

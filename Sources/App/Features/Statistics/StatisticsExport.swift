@@ -1,0 +1,164 @@
+import Crypto
+import Fluent
+import FluentSQL
+import Foundation
+import Vapor
+
+/// Whole downloads: every observation of an indicator (`/statistics/indicators/{code}?format=csv&all=1`)
+/// or of a dataset (`/statistics/datasets/{slug}/data.csv`), in one tidy CSV.
+///
+/// The first request streams the rows from the database in chunks that the database itself writes
+/// as CSV lines (constant memory, no per-row decoding) and keeps a copy in the data directory; later
+/// requests for the same published state are served from that file (ETag, Range, constant memory).
+/// The file's name is a hash of everything written into it — the indicators, and of each dataset the
+/// viewer may see its identity, version, names, source and licence — so a new version, a change of
+/// visibility or another viewer's rights leads to another file, never to a stale or wider one.
+enum StatisticsExport {
+    static let header = "indicator,area,year,period,sex,age,counterpart,value,unit,flag,note,dataset,source,licence"
+    static let chunk = 25_000
+    /// Part of every file's hash: changing the layout above retires the old files.
+    static let layout = "tidy-1"
+
+    /// One pass over the rows of `indicator` in `dataset`.
+    struct Part {
+        var indicator: StatIndicator
+        var dataset: StatDataset
+    }
+
+    static func indicator(_ indicator: StatIndicator, datasets: [StatDataset], req: Request) async throws -> Response {
+        try await respond(parts: datasets.map { Part(indicator: indicator, dataset: $0) }, name: indicator.code, req: req)
+    }
+
+    static func dataset(_ dataset: StatDataset, req: Request) async throws -> Response {
+        let sql = req.db as! any SQLDatabase
+        let codes = try await sql.raw("SELECT DISTINCT indicator FROM stat_observations WHERE dataset_id = \(bind: dataset.requireID())").all()
+            .map { try $0.decode(column: "indicator", as: String.self) }
+        let indicators = codes.isEmpty ? [] : try await StatIndicator.query(on: req.db).filter(\.$code ~~ codes).sort(\.$code).all()
+        return try await respond(parts: indicators.map { Part(indicator: $0, dataset: dataset) }, name: dataset.slug, req: req)
+    }
+
+    /// The directory of the kept files; emptied when a dataset is published (the names already
+    /// keep stale files from being served: this only frees the space).
+    static func directory(_ app: Application) -> URL {
+        app.cpmg.settings.dataDirectory.appendingPathComponent("cache/statistics", isDirectory: true)
+    }
+
+    static func clear(_ app: Application) {
+        try? FileManager.default.removeItem(at: directory(app))
+    }
+
+    static func key(_ parts: [Part]) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Data(layout.utf8))
+        for part in parts {
+            let d = part.dataset
+            let fields = [part.indicator.code, part.indicator.unit, d.id?.uuidString ?? "", String(d.version), d.status.rawValue, d.slug, d.source, d.licence,
+                          String(d.publishedAt?.timeIntervalSince1970 ?? 0), String(d.updatedAt?.timeIntervalSince1970 ?? 0)]
+            hasher.update(data: Data((fields.joined(separator: "\u{1F}") + "\u{1E}").utf8))
+        }
+        return hasher.finalize().prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func respond(parts: [Part], name: String, req: Request) async throws -> Response {
+        let file = directory(req.application).appendingPathComponent("\(Slug.from(name, fallback: "data"))-\(key(parts)).csv")
+        let disposition = "attachment; filename=\"\(name).csv\""
+        if FileManager.default.fileExists(atPath: file.path) {
+            let response = try await req.fileio.asyncStreamFile(at: file.path, mediaType: HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"]))
+            response.headers.replaceOrAdd(name: .contentDisposition, value: disposition)
+            return response
+        }
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        headers.replaceOrAdd(name: .contentDisposition, value: disposition)
+        let sql = req.db as! any SQLDatabase
+        let logger = req.logger
+        let body = Response.Body(managedAsyncStream: { writer in
+            let copy = KeptCopy(file)
+            do {
+                try await write(ByteBuffer(string: header + "\r\n"), to: writer, copy: copy)
+                for part in parts {
+                    try await stream(part, sql: sql) { try await write($0, to: writer, copy: copy) }
+                }
+                copy.finish()
+            } catch {
+                copy.abandon()
+                logger.debug("statistics download ended early: \(error)")
+                throw error
+            }
+        })
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    private static func write(_ buffer: ByteBuffer, to writer: any AsyncBodyStreamWriter, copy: KeptCopy) async throws {
+        copy.append(buffer)
+        try await writer.write(.buffer(buffer))
+    }
+
+    /// The rows of one part, as CSV lines written by the database, `chunk` rows at a time in id order.
+    static func stream(_ part: Part, sql: any SQLDatabase, emit: (ByteBuffer) async throws -> Void) async throws {
+        guard let dataset = part.dataset.id else { return }
+        let postgres = sql.dialect.name == "postgresql"
+        let quote = postgres ? "chr(34)" : "char(34)"
+        let newline = postgres ? "chr(13) || chr(10)" : "char(13) || char(10)"
+        func quoted(_ column: String) -> String {
+            // Most notes are empty; only the others pay for quoting.
+            "CASE WHEN \(column) = '' THEN '' ELSE \(quote) || replace(\(column), \(quote), \(quote) || \(quote)) || \(quote) END"
+        }
+        func literal(_ text: String) -> String { StatisticsDownloads.sqlLiteral(text) }
+        let field = StatisticsDownloads.csvField
+        let value = postgres ? "value::text" : "printf('%.15g', value)"
+        let line = """
+            \(literal(field(part.indicator.code) + ",")) || area || ',' || year || ',' || period || ',' || sex || ',' || \(quoted("age")) || ',' || counterpart \
+            || ',' || \(value) || \(literal("," + field(part.indicator.unit) + ",")) || flag || ',' || \(quoted("note")) \
+            || \(literal("," + [field(part.dataset.slug), field(part.dataset.source), field(part.dataset.licence)].joined(separator: ",")))
+            """
+        var last = 0
+        while true {
+            let query: SQLQueryString = """
+                SELECT max(id) AS last, \(unsafeRaw: postgres ? "string_agg" : "group_concat")(line, \(unsafeRaw: newline)) AS lines FROM (
+                    SELECT id, \(unsafeRaw: line) AS line FROM stat_observations
+                    WHERE indicator = \(bind: part.indicator.code) AND dataset_id = \(bind: dataset) AND id > \(bind: last)
+                    ORDER BY id LIMIT \(unsafeRaw: String(chunk))) c
+                """
+            guard let row = try await sql.raw(query).first(), let lines = try row.decode(column: "lines", as: String?.self),
+                  let next = try row.decode(column: "last", as: Int?.self) else { return }
+            var buffer = ByteBuffer(string: lines)
+            buffer.writeString("\r\n")
+            try await emit(buffer)
+            last = next
+        }
+    }
+
+    /// The copy being written beside a download: renamed into place only when the download is
+    /// complete, removed when it is not.
+    final class KeptCopy: @unchecked Sendable {
+        private let target: URL
+        private let temporary: URL
+        private var handle: FileHandle?
+
+        init(_ target: URL) {
+            self.target = target
+            temporary = target.deletingLastPathComponent().appendingPathComponent(".\(UUID().uuidString).part")
+            try? FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if FileManager.default.createFile(atPath: temporary.path, contents: nil) { handle = FileHandle(forWritingAtPath: temporary.path) }
+        }
+
+        func append(_ buffer: ByteBuffer) {
+            guard let handle else { return }
+            do { try handle.write(contentsOf: buffer.readableBytesView) } catch { abandon() }
+        }
+
+        func finish() {
+            guard let handle else { return }
+            try? handle.close()
+            self.handle = nil
+            if rename(temporary.path, target.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
+        }
+
+        func abandon() {
+            try? handle?.close()
+            handle = nil
+            try? FileManager.default.removeItem(at: temporary)
+        }
+    }
+}
