@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -67,19 +68,22 @@ def run_engine(name: str, binary: Path, env: dict, args, work: Path) -> dict:
         times = timed_requests(server.base, PAGE, args.requests)
         result["page"] = {p: round(percentile(times, p), 1) for p in (50, 95, 99)}
         result["page_gzip_bytes"] = compressed_size(server.base, PAGE)
-        before = rss_kb(server.process.pid)
-        start = time.perf_counter()
-        size, rows = 0, 0
-        with urllib.request.urlopen(server.base + DOWNLOAD, timeout=600) as response:
-            while True:
-                block = response.read(1 << 16)
-                if not block:
-                    break
-                size += len(block)
-                rows += block.count(b"\n")
-        seconds = time.perf_counter() - start
-        result["download"] = {"rows": rows - 1, "mb": round(size / 1e6, 1), "seconds": round(seconds, 2), "mb_per_s": round(size / 1e6 / seconds, 1),
-                              "rss_before_mb": round(before / 1024, 1), "rss_after_mb": round(rss_kb(server.process.pid) / 1024, 1)}
+        # The first download streams from the database (and keeps a copy); the second is that copy.
+        shutil.rmtree(Path(env["CPMG_DATA_DIR"]) / "cache" / "statistics", ignore_errors=True)
+        for kind in ("cold", "warm"):
+            before = rss_kb(server.process.pid)
+            start = time.perf_counter()
+            size, rows = 0, 0
+            with urllib.request.urlopen(server.base + DOWNLOAD, timeout=600) as response:
+                while True:
+                    block = response.read(1 << 16)
+                    if not block:
+                        break
+                    size += len(block)
+                    rows += block.count(b"\n")
+            seconds = time.perf_counter() - start
+            result["download_" + kind] = {"rows": rows - 1, "mb": round(size / 1e6, 1), "seconds": round(seconds, 2), "mb_per_s": round(size / 1e6 / seconds, 1),
+                                          "rss_before_mb": round(before / 1024, 1), "rss_after_mb": round(rss_kb(server.process.pid) / 1024, 1)}
     finally:
         server.stop()
     path = import_file(work)
@@ -99,7 +103,7 @@ def report(results: list[dict], args) -> str:
              "Budgets: indicator page p95 under 50 ms (SQLite) and 80 ms (PostgreSQL); CSV download over 50 MB/s in constant memory; "
              "import of 100,000 rows under 10 s; page under 40 KB compressed.", ""]
     for r in results:
-        page, download, imported = r["page"], r["download"], r["import"]
+        page, imported = r["page"], r["import"]
         lines += [f"## {r['engine']}", ""]
         if "load_seconds" in r:
             lines += [f"Loading the synthetic observations took {r['load_seconds']} s.", ""]
@@ -107,8 +111,14 @@ def report(results: list[dict], args) -> str:
             "| measure | value | budget | within |", "| --- | ---: | ---: | --- |",
             f"| indicator page p50 / p95 / p99 | {page[50]} / {page[95]} / {page[99]} ms | {BUDGETS[r['engine']]} ms (p95) | {'yes' if page[95] < BUDGETS[r['engine']] else 'NO'} |",
             f"| page + stylesheet, gzip | {r['page_gzip_bytes'] / 1024:.1f} KB | 40 KB | {'yes' if r['page_gzip_bytes'] < 40 * 1024 else 'NO'} |",
-            f"| CSV download ({download['rows']:,} rows, {download['mb']} MB) | {download['mb_per_s']} MB/s in {download['seconds']} s | 50 MB/s | {'yes' if download['mb_per_s'] > 50 else 'NO'} |",
-            f"| server memory before / after the download | {download['rss_before_mb']} / {download['rss_after_mb']} MB | constant | |",
+        ]
+        for kind, label in (("cold", "first, from the database"), ("warm", "again, the kept file")):
+            d = r["download_" + kind]
+            lines += [
+                f"| CSV download {label} ({d['rows']:,} rows, {d['mb']} MB) | {d['mb_per_s']} MB/s in {d['seconds']} s | 50 MB/s | {'yes' if d['mb_per_s'] > 50 else 'NO'} |",
+                f"| server memory before / after it | {d['rss_before_mb']} / {d['rss_after_mb']} MB | constant | |",
+            ]
+        lines += [
             f"| import of {imported['rows']:,} rows | {imported['seconds']} s | 10 s | {'yes' if imported['ok'] and imported['seconds'] < 10 else 'NO'} |",
             "",
         ]

@@ -44,6 +44,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
         CreateStatistics(),            // 24
         CreateStatDatasetVersions(),   // 25
         AddStatObservationsIndicatorIndex(), // 26
+        AddStatObservationsIndicatorDatasetIndex(), // 27
     ])
 
     // MARK: - Services
@@ -119,24 +120,27 @@ public func prepareDatabase(_ app: Application) async throws {
     let summary = try await ReferenceData.load(
         from: app.cpmg.settings.resourcesDirectory.appendingPathComponent("Seed"), on: app.db
     )
-    // The reference data joins the search index on a new install (and whenever it was added to).
     // The statistics centre's published datasets, once each (several seconds on a first start).
-    if app.cpmg.settings.loadStatistics {
-        try await StatisticsSeed.load(from: app.cpmg.settings.resourcesDirectory.appendingPathComponent("Statistics"), on: app.db, now: app.cpmg.now())
-    }
-    let indexedStatistics = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM search_entries WHERE section = 'statistics'")
-        .first()?.decode(column: "n", as: Int.self) ?? 0
-    if indexedStatistics == 0 { try await StatisticsIndexing.indexAll(app: app, db: app.db) }
-    // The events of the platform's description, once each; indexed when the index has no events yet.
+    let addedStatistics = app.cpmg.settings.loadStatistics
+        ? try await StatisticsSeed.load(from: app.cpmg.settings.resourcesDirectory.appendingPathComponent("Statistics"), on: app.db, now: app.cpmg.now())
+        : false
+    // The events of the platform's description, once each.
     try await EventSeed.load(on: app.db)
-    let indexedEvents = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM search_entries WHERE section = 'events'")
-        .first()?.decode(column: "n", as: Int.self) ?? 0
-    if indexedEvents == 0 { try await EventIndexing.indexAll(app: app, db: app.db) }
-    // Country entries link to their profiles (installs before the country section linked to the home page).
-    let indexed = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM search_entries WHERE section = 'countries' AND url LIKE '/countries/%'")
-        .first()?.decode(column: "n", as: Int.self) ?? 0
+    // What the search index holds of each section, in one query: statistics are indexed when new
+    // datasets were loaded or none are indexed, events when none are, and countries until their
+    // entries link to their profiles (installs before the country section linked to the home page).
+    var indexed: [String: Int] = [:]
+    for row in try await (app.db as! any SQLDatabase).raw("""
+        SELECT section, count(*) AS n FROM search_entries
+        WHERE section IN ('statistics', 'events') OR (section = 'countries' AND url LIKE '/countries/%') GROUP BY section
+        """).all() {
+        indexed[try row.decode(column: "section", as: String.self)] = try row.decode(column: "n", as: Int.self)
+    }
+    if addedStatistics || indexed["statistics", default: 0] == 0 { try await StatisticsIndexing.indexAll(app: app, db: app.db) }
+    if indexed["events", default: 0] == 0 { try await EventIndexing.indexAll(app: app, db: app.db) }
+    // The reference data joins the search index on a new install (and whenever it was added to).
     let countries = try await Country.query(on: app.db).count()
-    if summary != ReferenceData.Summary() || indexed < countries {
+    if summary != ReferenceData.Summary() || indexed["countries", default: 0] < countries {
         try await ReferenceIndexing.indexAll(app: app, db: app.db)
     }
     if summary != ReferenceData.Summary() {

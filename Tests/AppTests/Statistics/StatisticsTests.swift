@@ -101,6 +101,43 @@ struct StatisticsTests {
         }
     }
 
+    @Test("Breakdowns: a computed Caribbean sum labelled as such, age groups by sex, origins over the years, one year as bars", arguments: TestDatabase.all)
+    func breakdowns(database: TestDatabase) async throws {
+        try await withApp(database, environment: Self.withData) { app in
+            let browser = TestBrowser(app)
+            let sql = app.db as! any SQLDatabase
+            // The regional sum: computed from the areas with data, flagged D, saying how many areas it covers.
+            let csv = try CSV.parse(try await browser.get("/statistics/indicators/SP.POP.TOTL?c=xc,jm&from=2020&to=2020&format=csv").text)
+            let region = try #require(csv.rows.first { $0["area"] == "XC" })
+            let sum = try await sql.raw("""
+                SELECT sum(value) AS total, count(*) AS n FROM stat_observations WHERE indicator = 'SP.POP.TOTL' AND year = 2020 AND sex = 'T' AND age = '' AND counterpart = ''
+                """).first()
+            #expect(Double(region["value"] ?? "") == (try sum?.decode(column: "total", as: Double.self)))
+            let areas = try #require(try sum?.decode(column: "n", as: Int.self))
+            #expect(region["flag"] == "D" && (region["note"] ?? "").contains("\(areas) of the 33"))
+            #expect(region["area_name"]?.contains("Caribbean") == true && csv.rows.contains { $0["area"] == "JM" })
+            let page = try await browser.get("/statistics/indicators/SP.POP.TOTL?c=xc,jm").text
+            #expect(page.contains("Caribbean (sum of the areas with data)"))
+            // A share is not summed: the page says so instead.
+            #expect(try await browser.get("/statistics/indicators/SL.UEM.TOTL.ZS?c=xc,jm").text.contains("not computed for this indicator"))
+
+            // Age groups: IDPs at the end of 2024 in Cuba, by age group and sex; the parts add up to the total.
+            let idps = try await browser.get("/statistics/indicators/idps_disasters?c=cu")
+            #expect(idps.status == .ok && idps.text.contains("id=\"by-age\"") && idps.text.contains("60+"))
+            let parts = try await sql.raw("""
+                SELECT sum(value) AS total FROM stat_observations WHERE indicator = 'idps_disasters' AND area = 'CU' AND age <> '' AND sex <> 'T'
+                """).first()?.decode(column: "total", as: Double.self)
+            let total = try CSV.parse(try await browser.get("/statistics/indicators/idps_disasters?c=cu&format=csv").text).rows.first { $0["sex"] == "T" }
+            #expect(parts != nil && Double(total?["value"] ?? "") == parts)
+            // One year only: the comparison is drawn as bars.
+            #expect(try await browser.get("/statistics/indicators/idps_disasters?c=cu,ht,bs").text.contains("chart-bars"))
+
+            // Where Jamaica's immigrants come from, over the years: one stacked bar a year.
+            let origins = try await browser.get("/statistics/indicators/immigrants_by_origin?c=jm").text
+            #expect(origins.contains("id=\"over-time\"") && origins.contains(">1990<") && origins.contains(">2024<"))
+        }
+    }
+
     @Test("Whole downloads: every row of an indicator or a dataset, read back by a CSV parser, then served from a kept file", arguments: TestDatabase.all)
     func wholeDownloads(database: TestDatabase) async throws {
         try await withApp(database, environment: Self.withData) { app in

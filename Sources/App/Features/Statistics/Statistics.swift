@@ -139,3 +139,19 @@ struct AddStatObservationsIndicatorIndex: AsyncMigration {
         try await (db as! any SQLDatabase).raw("DROP INDEX stat_observations_indicator_id").run()
     }
 }
+
+/// Whole downloads walk one dataset's rows of an indicator in id order, and find which datasets
+/// hold an indicator from the index alone: `(indicator, dataset_id, id)` replaces `(indicator, id)`.
+struct AddStatObservationsIndicatorDatasetIndex: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        try await sql.raw("CREATE INDEX IF NOT EXISTS stat_observations_indicator_dataset ON stat_observations (indicator, dataset_id, id)").run()
+        try await sql.raw("DROP INDEX IF EXISTS stat_observations_indicator_id").run()
+    }
+
+    func revert(on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        try await sql.raw("CREATE INDEX IF NOT EXISTS stat_observations_indicator_id ON stat_observations (indicator, id)").run()
+        try await sql.raw("DROP INDEX IF EXISTS stat_observations_indicator_dataset").run()
+    }
+}

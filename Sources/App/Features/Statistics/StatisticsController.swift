@@ -76,13 +76,16 @@ struct StatisticsController: RouteCollection {
     static let defaultAreas = ["JM", "TT", "BB", "BS", "DO"]
     static let views = ["chart", "table", "map", "sources"]
 
-    static func selection(_ pairs: [(String, String)], known: Set<String>, coverage: ClosedRange<Int>, sexes: [String], t: Localizer) -> Selection {
+    /// `region`: whether the indicator can be summed over the region (`StatisticsData.region`).
+    static func selection(_ pairs: [(String, String)], known: Set<String>, region: Bool = false, coverage: ClosedRange<Int>, sexes: [String], t: Localizer) -> Selection {
         var problems: [String] = []
         let codes = pairs.filter { $0.0 == "c" || $0.0 == "countries" }.flatMap { $0.1.split(whereSeparator: { $0 == "," || $0 == " " }) }
             .map { String($0.prefix(3)).uppercased() }.filter { !$0.isEmpty }
         var areas: [String] = []
         for code in codes where !areas.contains(code) {
-            if known.contains(code) { areas.append(code) } else { problems.append(t("statistics.unknownArea", ["code": code.lowercased()])) }
+            if known.contains(code) || (region && code == StatisticsData.region) { areas.append(code) }
+            else if code == StatisticsData.region { problems.append(t("statistics.regionNotSummed")) }
+            else { problems.append(t("statistics.unknownArea", ["code": code.lowercased()])) }
         }
         if codes.isEmpty { areas = defaultAreas.filter(known.contains) }
         func year(_ name: String, _ fallback: Int) -> Int {
@@ -110,23 +113,37 @@ struct StatisticsController: RouteCollection {
         let snapshot = try await req.application.cpmg.references.get(req.db, now: req.now)
         let known = Set(snapshot.countries.map(\.iso2))
         let years = coverage.years ?? 1960...2025
-        let selection = Self.selection(req.queryPairs, known: known, coverage: years, sexes: coverage.sexes.isEmpty ? ["T"] : coverage.sexes, t: req.t)
+        let summable = StatisticsData.isAdditive(indicator)
+        let selection = Self.selection(req.queryPairs, known: known, region: summable, coverage: years, sexes: coverage.sexes.isEmpty ? ["T"] : coverage.sexes, t: req.t)
         let wantsAll = req.query[String.self, at: "all"] == "1"
         if wantsAll && req.query[String.self, at: "format"] == "csv" {
             return try await StatisticsExport.indicator(indicator, datasets: datasets, req: req)
         }
-        let points = try await StatisticsData.points(indicator: code, areas: wantsAll ? [] : selection.areas, years: wantsAll ? nil : selection.from...selection.to,
+        let region = selection.areas.contains(StatisticsData.region)
+        var points = try await StatisticsData.points(indicator: code, areas: wantsAll || region ? [] : selection.areas, years: wantsAll ? nil : selection.from...selection.to,
                                                      sex: selection.sex, datasets: datasets, db: req.db)
+        if region {
+            // The regional sum is computed from every area, then only the chosen areas are kept beside it.
+            let sum = StatisticsData.regionalSum(points, areas: snapshot.countries.map(\.iso2), datasets: datasets)
+            let chosen = Set(selection.areas)
+            points = points.filter { chosen.contains($0.area) } + sum
+        }
         var used = datasets.filter { d in points.contains { $0.dataset == d.slug } }
-        let names = Dictionary(uniqueKeysWithValues: snapshot.countries.map { ($0.iso2, $0.localizedName(req.language)) })
+        var names = Dictionary(uniqueKeysWithValues: snapshot.countries.map { ($0.iso2, $0.localizedName(req.language)) })
+        names[StatisticsData.region] = req.t("statistics.region")
         var model = StatisticsPages.IndicatorModel(indicator: indicator, selection: selection, points: points, datasets: used, names: names,
-                                                   coverage: years, sexes: coverage.sexes, available: Set(coverage.areas), countries: snapshot.countries)
+                                                   coverage: years, sexes: coverage.sexes, available: Set(coverage.areas + (summable ? [StatisticsData.region] : [])),
+                                                   countries: snapshot.countries)
+        if indicator.disaggregations.contains("age"), let area = selection.areas.first(where: { $0 != StatisticsData.region }) {
+            model.ages = try await StatisticsData.byAge(indicator: code, area: area, year: selection.to, datasets: datasets, db: req.db).map { (area, $0.year, $0.groups) }
+        }
         // A bilateral table (diaspora, immigrants by origin): one country, one year, by counterpart.
         if indicator.disaggregations.contains("origin"), let area = selection.areas.first {
             let pairs = try await StatisticsData.bilateral(indicator: code, area: area, year: selection.to, datasets: datasets, db: req.db)
             used = datasets.filter { d in pairs.contains { $0.dataset == d.slug } }
             model.datasets = used
             model.pairs = pairs
+            model.pairYears = try await StatisticsData.bilateralYears(indicator: code, area: area, datasets: datasets, db: req.db)
             model.counterpartNames = StatisticsSeed.counterpartNames(from: req.application.cpmg.settings.resourcesDirectory.appendingPathComponent("Statistics"))
         }
         switch req.query[String.self, at: "format"] {

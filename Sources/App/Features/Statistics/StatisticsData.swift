@@ -101,3 +101,96 @@ enum StatisticsData {
         return best
     }
 }
+
+// MARK: - Breakdowns and the regional sum
+
+extension StatisticsData {
+    /// The area code of the computed Caribbean sum (a code ISO 3166 leaves to users).
+    static let region = "XC"
+
+    /// Counts of persons, events or money can be added across areas; shares, rates and per-person
+    /// amounts cannot, and get no regional sum.
+    static func isAdditive(_ indicator: StatIndicator) -> Bool {
+        let unit = indicator.unit.lowercased()
+        guard !unit.contains(" per ") && !unit.hasPrefix("%") && !indicator.disaggregations.contains("origin") else { return false }
+        return ["persons", "displacements", "events", "incidents", "applications", "detections", "current us$", "us$", "number"].contains { unit.hasPrefix($0) }
+    }
+
+    /// The sum over the areas of each year: one value per area and year (the earliest-published
+    /// dataset's when several give one), flagged D, with a note that says how many areas it covers
+    /// and which have no value, so that a sum over fewer areas is never mistaken for the region's.
+    static func regionalSum(_ points: [Point], areas: [String], datasets: [StatDataset]) -> [Point] {
+        let rank = Dictionary(uniqueKeysWithValues: datasets.sorted { ($0.publishedAt ?? .distantFuture) < ($1.publishedAt ?? .distantFuture) }.enumerated().map { ($1.slug, $0) })
+        var chosen: [Int: [String: Point]] = [:]
+        for point in points where areas.contains(point.area) {
+            if let other = chosen[point.year]?[point.area], rank[other.dataset] ?? .max <= rank[point.dataset] ?? .max { continue }
+            chosen[point.year, default: [:]][point.area] = point
+        }
+        return chosen.keys.sorted().map { year in
+            let values = chosen[year]!
+            let missing = areas.filter { values[$0] == nil }
+            let main = Dictionary(grouping: values.values, by: \.dataset).max { $0.value.count < $1.value.count }?.key ?? ""
+            let note = "Sum of \(values.count) of the \(areas.count) areas" + (missing.isEmpty ? "" : " (no data: \(missing.joined(separator: " ")))")
+            return Point(area: region, year: year, sex: values.values.first?.sex ?? "T", value: values.values.reduce(0) { $0 + $1.value }, flag: "D", note: note, dataset: main)
+        }
+    }
+
+    struct AgeGroup: Sendable, Equatable {
+        var age: String
+        var female: Double?
+        var male: Double?
+        var total: Double?
+        var dataset: String
+    }
+
+    /// One area's values by age group (and sex) in the latest year up to `year` that has them,
+    /// youngest group first.
+    static func byAge(indicator: String, area: String, year: Int, datasets: [StatDataset], db: any Database) async throws -> (year: Int, groups: [AgeGroup])? {
+        let sql = db as! any SQLDatabase
+        let ids = datasets.compactMap(\.id)
+        guard !ids.isEmpty else { return nil }
+        let slugs = Dictionary(uniqueKeysWithValues: datasets.compactMap { d in d.id.map { ($0, d.slug) } })
+        let list = SQLList(ids.map { SQLBind($0) })
+        guard let latest = try await sql.raw("""
+            SELECT max(year) AS y FROM stat_observations WHERE indicator = \(bind: indicator) AND area = \(bind: area) AND age <> '' AND counterpart = ''
+            AND year <= \(bind: year) AND dataset_id IN (\(list))
+            """).first()?.decode(column: "y", as: Int?.self) else { return nil }
+        var groups: [String: AgeGroup] = [:]
+        for row in try await sql.raw("""
+            SELECT age, sex, value, dataset_id FROM stat_observations WHERE indicator = \(bind: indicator) AND area = \(bind: area) AND year = \(bind: latest)
+            AND age <> '' AND counterpart = '' AND dataset_id IN (\(list))
+            """).all() {
+            let age = try row.decode(column: "age", as: String.self)
+            let value = try row.decode(column: "value", as: Double.self)
+            let slug = slugs[try row.decode(column: "dataset_id", as: UUID.self)] ?? ""
+            var group = groups[age] ?? AgeGroup(age: age, dataset: slug)
+            switch try row.decode(column: "sex", as: String.self) {
+            case "F": group.female = value
+            case "M": group.male = value
+            default: group.total = value
+            }
+            groups[age] = group
+        }
+        return (latest, groups.values.sorted { ageOrder($0.age) < ageOrder($1.age) })
+    }
+
+    /// "0-4" < "5-11" < "18-59" < "60+": by the first number, then as text.
+    static func ageOrder(_ age: String) -> (Int, String) {
+        (Int(age.prefix { $0.isNumber }) ?? Int.max, age)
+    }
+
+    /// One area's bilateral totals (both sexes) for every year: year → counterpart → value.
+    static func bilateralYears(indicator: String, area: String, datasets: [StatDataset], db: any Database) async throws -> [Int: [String: Double]] {
+        let sql = db as! any SQLDatabase
+        let ids = datasets.compactMap(\.id)
+        guard !ids.isEmpty else { return [:] }
+        var years: [Int: [String: Double]] = [:]
+        for row in try await sql.raw("""
+            SELECT year, counterpart, value FROM stat_observations
+            WHERE indicator = \(bind: indicator) AND area = \(bind: area) AND sex = 'T' AND counterpart <> '' AND dataset_id IN (\(SQLList(ids.map { SQLBind($0) })))
+            """).all() {
+            years[try row.decode(column: "year", as: Int.self), default: [:]][try row.decode(column: "counterpart", as: String.self)] = try row.decode(column: "value", as: Double.self)
+        }
+        return years
+    }
+}

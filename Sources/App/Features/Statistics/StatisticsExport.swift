@@ -26,7 +26,8 @@ enum StatisticsExport {
     }
 
     static func indicator(_ indicator: StatIndicator, datasets: [StatDataset], req: Request) async throws -> Response {
-        try await respond(parts: datasets.map { Part(indicator: indicator, dataset: $0) }, name: indicator.code, req: req)
+        let holding = try await holding(indicator.code, among: datasets, db: req.db).sorted { ($0.publishedAt ?? .distantPast, $0.slug) < ($1.publishedAt ?? .distantPast, $1.slug) }
+        return try await respond(parts: holding.map { Part(indicator: indicator, dataset: $0) }, name: indicator.code, req: req)
     }
 
     static func dataset(_ dataset: StatDataset, req: Request) async throws -> Response {
@@ -95,38 +96,53 @@ enum StatisticsExport {
     }
 
     /// The rows of one part, as CSV lines written by the database, `chunk` rows at a time in id order.
+    /// Each row yields only its own fields; what is the same on every line (the indicator before,
+    /// the dataset, source and licence after) travels in the aggregate's separator.
     static func stream(_ part: Part, sql: any SQLDatabase, emit: (ByteBuffer) async throws -> Void) async throws {
         guard let dataset = part.dataset.id else { return }
         let postgres = sql.dialect.name == "postgresql"
-        let quote = postgres ? "chr(34)" : "char(34)"
-        let newline = postgres ? "chr(13) || chr(10)" : "char(13) || char(10)"
-        func quoted(_ column: String) -> String {
-            // Most notes are empty; only the others pay for quoting.
-            "CASE WHEN \(column) = '' THEN '' ELSE \(quote) || replace(\(column), \(quote), \(quote) || \(quote)) || \(quote) END"
-        }
-        func literal(_ text: String) -> String { StatisticsDownloads.sqlLiteral(text) }
         let field = StatisticsDownloads.csvField
-        let value = postgres ? "value::text" : "printf('%.15g', value)"
-        let line = """
-            \(literal(field(part.indicator.code) + ",")) || area || ',' || year || ',' || period || ',' || sex || ',' || \(quoted("age")) || ',' || counterpart \
-            || ',' || \(value) || \(literal("," + field(part.indicator.unit) + ",")) || flag || ',' || \(quoted("note")) \
-            || \(literal("," + [field(part.dataset.slug), field(part.dataset.source), field(part.dataset.licence)].joined(separator: ",")))
-            """
+        let prefix = field(part.indicator.code) + ","
+        let suffix = "," + [field(part.dataset.slug), field(part.dataset.source), field(part.dataset.licence)].joined(separator: ",")
+        let unit = field(part.indicator.unit)
+        let char = postgres ? "chr" : "char"
+        let quote = "\(char)(34)"
+        let find = postgres ? "strpos" : "instr"
+        func quoted(_ column: String) -> String {
+            // Most ages and notes are empty or plain; only those with a comma, quote or line end are quoted.
+            "CASE WHEN \(column) = '' OR (\(find)(\(column), ',') = 0 AND \(find)(\(column), \(quote)) = 0 AND \(find)(\(column), \(char)(10)) = 0 AND \(find)(\(column), \(char)(13)) = 0) "
+                + "THEN \(column) ELSE \(quote) || replace(\(column), \(quote), \(quote) || \(quote)) || \(quote) END"
+        }
+        let literal = StatisticsDownloads.sqlLiteral
+        let line = postgres
+            ? "area || ',' || year || ',' || period || ',' || sex || ',' || \(quoted("age")) || ',' || counterpart || ',' || value::text || \(literal("," + unit + ",")) || flag || ',' || \(quoted("note"))"
+            : "printf(\(literal("%s,%d,%s,%s,%s,%s,%.15g," + unit.replacingOccurrences(of: "%", with: "%%") + ",%s,%s")), area, year, period, sex, \(quoted("age")), counterpart, value, flag, \(quoted("note")))"
+        let separator = literal(suffix + "\r\n" + prefix)
+        let aggregate = postgres ? "string_agg(line, \(separator) ORDER BY id)" : "group_concat(line, \(separator) ORDER BY id)"
         var last = 0
         while true {
             let query: SQLQueryString = """
-                SELECT max(id) AS last, \(unsafeRaw: postgres ? "string_agg" : "group_concat")(line, \(unsafeRaw: newline)) AS lines FROM (
+                SELECT max(id) AS last, \(unsafeRaw: aggregate) AS lines FROM (
                     SELECT id, \(unsafeRaw: line) AS line FROM stat_observations
                     WHERE indicator = \(bind: part.indicator.code) AND dataset_id = \(bind: dataset) AND id > \(bind: last)
                     ORDER BY id LIMIT \(unsafeRaw: String(chunk))) c
                 """
             guard let row = try await sql.raw(query).first(), let lines = try row.decode(column: "lines", as: String?.self),
                   let next = try row.decode(column: "last", as: Int?.self) else { return }
-            var buffer = ByteBuffer(string: lines)
-            buffer.writeString("\r\n")
+            var buffer = ByteBufferAllocator().buffer(capacity: lines.utf8.count + prefix.utf8.count + suffix.utf8.count + 2)
+            buffer.writeString(prefix)
+            buffer.writeString(lines)
+            buffer.writeString(suffix + "\r\n")
             try await emit(buffer)
             last = next
         }
+    }
+
+    /// The datasets among `datasets` that hold rows of `indicator` (read from the index alone).
+    static func holding(_ indicator: String, among datasets: [StatDataset], db: any Database) async throws -> [StatDataset] {
+        let ids = try await (db as! any SQLDatabase).raw("SELECT DISTINCT dataset_id FROM stat_observations WHERE indicator = \(bind: indicator)").all()
+            .map { try $0.decode(column: "dataset_id", as: UUID.self) }
+        return datasets.filter { $0.id.map(Set(ids).contains) ?? false }
     }
 
     /// The copy being written beside a download: renamed into place only when the download is

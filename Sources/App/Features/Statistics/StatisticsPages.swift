@@ -100,6 +100,10 @@ enum StatisticsPages {
         /// For bilateral tables: the selected country's counterparts in the selected year.
         var pairs: [StatisticsData.Pair]? = nil
         var counterpartNames: [String: String] = [:]
+        /// For bilateral tables: every year's counterparts (both sexes), for the breakdown over time.
+        var pairYears: [Int: [String: Double]] = [:]
+        /// For indicators by age group: one area's groups in the latest year up to the selection's end.
+        var ages: (area: String, year: Int, groups: [StatisticsData.AgeGroup])? = nil
 
         var sourceLine: String { datasets.map(\.source).joined(separator: "; ") }
     }
@@ -134,15 +138,18 @@ enum StatisticsPages {
         let selected = Set(model.selection.areas)
         let countries = model.countries.filter { model.available.contains($0.iso2) }
             .sorted { $0.localizedName(context.language).localizedCompare($1.localizedName(context.language)) == .orderedAscending }
+        let region = StatisticsData.region
         let years = Array(model.coverage).reversed().map { (String($0), String($0)) }
         return .form(
             .method(.get), .action(SiteURL.statisticsIndicator(model.indicator.code, query: []).path), .class("stat-picker"),
             .input(.type(.hidden), .name("view"), .value(model.selection.view)),
             .element(named: "fieldset", nodes: [
                 .element(named: "legend", text: t("statistics.countries")),
-                .div(.class("checkbox-grid"), .forEach(countries) { country in
-                    FormField.checkbox(name: "c", value: country.iso2.lowercased(), label: country.localizedName(context.language), checked: selected.contains(country.iso2))
-                }),
+                .div(.class("checkbox-grid"),
+                     .if(model.available.contains(region), FormField.checkbox(name: "c", value: region.lowercased(), label: model.names[region] ?? region, checked: selected.contains(region))),
+                     .forEach(countries) { country in
+                         FormField.checkbox(name: "c", value: country.iso2.lowercased(), label: country.localizedName(context.language), checked: selected.contains(country.iso2))
+                     }),
             ]),
             .div(.class("stat-range"),
                  FormField.select(.init(name: "from", label: t("statistics.from"), value: String(model.selection.from)), t, options: years),
@@ -158,15 +165,73 @@ enum StatisticsPages {
         if let pairs = model.pairs { return bilateral(model, pairs: pairs, context) }
         if model.points.isEmpty { return .p(.class("empty"), .text(t("statistics.noData"))) }
         switch model.selection.view {
-        case "table": return table(model, context)
+        case "table": return .group(table(model, context), ages(model, context))
         case "map": return map(model, context)
         case "sources": return sources(model, context)
         default:
             return .group(
                 .el("figure", .class("chart-figure"), .raw(chart(model, t: t, language: context.language))),
-                table(model, context)
+                table(model, context),
+                ages(model, context)
             )
         }
+    }
+
+    /// One area's values by age group, female and male stacked, with the numbers in a table.
+    static func ages(_ model: IndicatorModel, _ context: PageContext) -> Node<HTML.BodyContext> {
+        guard let ages = model.ages, !ages.groups.isEmpty else { return .empty }
+        let t = context.t
+        let locale = Locale(identifier: context.language.rawValue)
+        let name = model.names[ages.area] ?? ages.area
+        let items = ages.groups.map { group in
+            BarItem(label: group.age, value: group.total, segments: [("F", group.female), ("M", group.male)].compactMap { id, value in value.map { (series: id, value: $0) } })
+        }
+        let heading = t("statistics.byAge", ["country": name, "year": String(ages.year)])
+        let text = ChartText(title: model.indicator.name + " — " + heading, yLabel: model.indicator.unit, source: t("statistics.source", ["source": model.sourceLine]),
+                             description: t("statistics.byAgeDescription", ["indicator": model.indicator.name, "country": name, "year": String(ages.year)]))
+        let svg = Charts.stackedBars(items, seriesLabels: [("F", t("statistics.sex.F")), ("M", t("statistics.sex.M"))], text: text,
+                                     style: ChartStyle(width: 720, height: 120 + Double(items.count) * 26, decimals: 0, locale: locale, idPrefix: "ages"))
+        func number(_ value: Double?) -> String { value.map { Charts.format($0, decimals: 0, locale: locale) } ?? "—" }
+        return .section(
+            .id("by-age"),
+            .h2(.text(heading)),
+            .el("figure", .class("chart-figure"), .raw(svg)),
+            .div(.class("table-scroll"), .table(
+                .class("stat-table"),
+                .el("caption", .text(heading)),
+                .thead(.tr(.th(.attr("scope", "col"), .text(t("statistics.ageGroup"))), .th(.attr("scope", "col"), .text(t("statistics.sex.F"))),
+                           .th(.attr("scope", "col"), .text(t("statistics.sex.M"))), .th(.attr("scope", "col"), .text(t("statistics.sex.T"))))),
+                .tbody(.forEach(ages.groups) { group in
+                    .tr(.th(.attr("scope", "row"), .text(group.age)), .td(.text(number(group.female))), .td(.text(number(group.male))),
+                        .td(.text(number(group.total ?? ((group.female ?? 0) + (group.male ?? 0))))))
+                })
+            ))
+        )
+    }
+
+    /// The largest counterparts of the latest year, year by year, stacked, with all the others as one part.
+    static func overTime(_ model: IndicatorModel, area: String, _ context: PageContext) -> Node<HTML.BodyContext> {
+        let years = model.pairYears.keys.sorted()
+        guard years.count > 1, let latest = years.last, let current = model.pairYears[latest] else { return .empty }
+        let t = context.t
+        let locale = Locale(identifier: context.language.rawValue)
+        let top = current.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(5).map(\.key)
+        let other = "_other"
+        let items = years.map { year -> BarItem in
+            let values = model.pairYears[year] ?? [:]
+            var segments = top.compactMap { code in values[code].map { (series: code, value: $0) } }
+            let rest = values.filter { !top.contains($0.key) }.reduce(0) { $0 + $1.value }
+            if rest > 0 { segments.append((series: other, value: rest)) }
+            return BarItem(label: String(year), segments: segments)
+        }
+        let labels = top.map { (id: $0, label: model.counterpartNames[$0] ?? $0) } + [(id: other, label: t("statistics.otherCounterparts"))]
+        let name = model.names[area] ?? area
+        let heading = t("statistics.overTime", ["country": name])
+        let text = ChartText(title: model.indicator.name + " — " + heading, yLabel: model.indicator.unit, source: t("statistics.source", ["source": model.sourceLine]),
+                             description: t("statistics.overTimeDescription", ["indicator": model.indicator.name, "country": name, "from": String(years[0]), "to": String(latest)]))
+        let svg = Charts.stackedBars(items, seriesLabels: labels, text: text,
+                                     style: ChartStyle(width: 720, height: 140 + Double(items.count) * 26, decimals: 0, locale: locale, idPrefix: "over-time-chart"))
+        return .section(.id("over-time"), .h2(.text(heading)), .el("figure", .class("chart-figure"), .raw(svg)))
     }
 
     /// Where a country's emigrants live, or where its immigrants come from: the 15 largest, by sex.
@@ -199,12 +264,26 @@ enum StatisticsPages {
                         .td(.text(pair.male.map { Charts.format($0, decimals: 0, locale: locale) } ?? "—")),
                         .td(.text(Charts.format(pair.total, decimals: 0, locale: locale))))
                 })
-            ))
+            )),
+            overTime(model, area: area, context)
         )
     }
 
     static func chart(_ model: IndicatorModel, t: Localizer, language: Language) -> String {
         let byArea = Dictionary(grouping: model.points, by: \.area)
+        let idPrefix = "chart-\(model.indicator.code.lowercased().filter { $0.isLetter || $0.isNumber })"
+        let years = Set(model.points.map(\.year))
+        if years.count == 1, let year = years.first {
+            // A single year is a comparison: bars, largest first.
+            let items = model.selection.areas.compactMap { area in byArea[area]?.first.map { BarItem(label: model.names[area] ?? area, value: $0.value) } }
+                .sorted { ($0.value ?? 0) > ($1.value ?? 0) }
+            let text = ChartText(title: model.indicator.name, subtitle: String(year) + (model.selection.sex == "T" ? "" : " · " + t("statistics.sex.\(model.selection.sex)")),
+                                 yLabel: model.indicator.unit, unit: model.indicator.unit.hasPrefix("%") ? "%" : "",
+                                 source: t("statistics.source", ["source": model.sourceLine]),
+                                 description: t("statistics.chartDescription", ["indicator": model.indicator.name, "countries": items.map(\.label).joined(separator: ", "),
+                                                                                "from": String(year), "to": String(year)]))
+            return Charts.bars(items, text: text, style: ChartStyle(height: 120 + Double(items.count) * 28, locale: Locale(identifier: language.rawValue), idPrefix: idPrefix))
+        }
         let series = model.selection.areas.compactMap { area -> ChartSeries? in
             guard let points = byArea[area] else { return nil }
             return ChartSeries(id: area.lowercased(), label: model.names[area] ?? area, points: points.map { (x: Double($0.year), y: Optional($0.value)) })
@@ -216,7 +295,7 @@ enum StatisticsPages {
             description: t("statistics.chartDescription", ["indicator": model.indicator.name, "countries": series.map(\.label).joined(separator: ", "),
                                                            "from": String(model.selection.from), "to": String(model.selection.to)])
         )
-        return Charts.line(series, text: text, style: ChartStyle(locale: Locale(identifier: language.rawValue), idPrefix: "chart-\(model.indicator.code.lowercased().filter { $0.isLetter || $0.isNumber })"))
+        return Charts.line(series, text: text, style: ChartStyle(locale: Locale(identifier: language.rawValue), idPrefix: idPrefix))
     }
 
     static func table(_ model: IndicatorModel, _ context: PageContext) -> Node<HTML.BodyContext> {
@@ -248,7 +327,8 @@ enum StatisticsPages {
 
     static func map(_ model: IndicatorModel, _ context: PageContext) -> Node<HTML.BodyContext> {
         let t = context.t
-        let latest = StatisticsData.latest(model.points)
+        let latest = StatisticsData.latest(model.points.filter { $0.area != StatisticsData.region })
+        guard !latest.isEmpty else { return .p(.class("empty"), .text(t("statistics.noData"))) }
         let values = latest.values.map(\.value).sorted()
         // Five classes by quantiles of the latest values.
         let breaks = (1..<5).map { values[min(values.count - 1, values.count * $0 / 5)] }

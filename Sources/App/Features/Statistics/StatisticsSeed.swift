@@ -29,7 +29,15 @@ enum StatisticsSeed {
         "SP.POP.TOTL.FE.ZS": "gender-migration,population-development",
     ]
 
-    static func load(from directory: URL, on db: any Database, now: Date) async throws {
+    /// Loads the datasets not loaded yet; true when it added any.
+    @discardableResult
+    static func load(from directory: URL, on db: any Database, now: Date) async throws -> Bool {
+        let before = try await StatDataset.query(on: db).count()
+        try await loadMissing(from: directory, on: db, now: now)
+        return try await StatDataset.query(on: db).count() != before
+    }
+
+    private static func loadMissing(from directory: URL, on db: any Database, now: Date) async throws {
         let areas = Dictionary(uniqueKeysWithValues: try await Country.query(on: db).all().map { ($0.iso3, $0.iso2) })
         let wdiSource = "World Bank, World Development Indicators (via datasets/world-development-indicators@4ebec5a)"
         let gdiSource = "IOM gdidata (iom/gdidata@c9e4cc6)"
@@ -132,6 +140,40 @@ enum StatisticsSeed {
                               description: "New internal displacements caused by disasters, 2008–2023, by area.", source: "IDMC (by correspondence), via \(gdiSource)",
                               url: "https://www.internal-displacement.org/database", licence: "IDMC terms of use",
                               caveats: "28 areas; gdidata received these figures from IDMC by correspondence.", observations: observations, db: db, now: now)
+        }
+
+        // 5. IDMC: people living in internal displacement at the end of 2024, by cause, sex and age group.
+        if try await missing("idmc-idp-stocks", db) {
+            let causes = [("disaster", "idps_disasters", "Internally displaced people (disasters), end of year",
+                           "People living in internal displacement at the end of the year because of disasters, by sex and age group, IDMC.", "climate-disasters,emergency-preparedness,gender-migration"),
+                          ("conflict", "idps_conflict", "Internally displaced people (conflict and violence), end of year",
+                           "People living in internal displacement at the end of the year because of conflict and violence, by sex and age group, IDMC.", "emergency-preparedness,refugees-asylum,gender-migration")]
+            for (_, code, name, definition, themes) in causes {
+                try await indicator(code: code, name: name, definition: definition, unit: "persons", themes: themes, source: "IDMC via \(gdiSource)",
+                                    licence: "IDMC terms of use", disaggregations: "sex,age",
+                                    derivation: "Female and male by age group as published; each sex's total and both sexes are sums of the groups (flag D).", db: db)
+            }
+            var observations: [Observation] = []
+            var sums: [String: Double] = [:]
+            for row in try table(directory, "gdi-idmc-caribbean.csv").rows {
+                guard (row["dataset"] ?? "").hasPrefix("idmc_stocks"), let code = causes.first(where: { $0.0 == row["cause"] })?.1,
+                      let iso3 = row["iso3"], let iso2 = areas[iso3], let year = Int(row["year"] ?? ""), let value = Double(row["value"] ?? ""),
+                      let sex = ["female": "F", "male": "M"][row["sex"] ?? ""], let age = row["age"], !age.isEmpty, age != "all" else { continue }
+                observations.append(Observation(indicator: code, area: iso2, year: year, sex: sex, value: value, age: age))
+                sums["\(code)|\(iso2)|\(year)|\(sex)", default: 0] += value
+                sums["\(code)|\(iso2)|\(year)|T", default: 0] += value
+            }
+            for (key, value) in sums {
+                let parts = key.split(separator: "|").map(String.init)
+                observations.append(Observation(indicator: parts[0], area: parts[1], year: Int(parts[2])!, sex: parts[3], value: value, flag: "D",
+                                                note: parts[3] == "T" ? "Sum of female and male, all age groups" : "Sum of the age groups"))
+            }
+            try await dataset(slug: "idmc-idp-stocks", title: "IDMC — internally displaced people at the end of 2024, by sex and age",
+                              description: "People living in internal displacement at the end of 2024, by cause (disasters; conflict and violence), sex and age group.",
+                              source: "IDMC Global Internal Displacement Database (updated 2025-05-13), via \(gdiSource)",
+                              url: "https://www.internal-displacement.org/database", licence: "IDMC terms of use",
+                              caveats: "End of 2024 only; 6 areas (BS, BZ, CU, GD, HT, PR). Small figures (single digits) are IDMC's disaggregation of small totals.",
+                              observations: observations, db: db, now: now)
         }
     }
 
