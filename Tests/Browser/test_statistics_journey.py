@@ -67,6 +67,7 @@ def test_statistics_journey(browser, cpmg_server, tmp_path):
     # A visitor charts Jamaica against Trinidad and Tobago.
     b.go("/statistics/indicators/SM.POP.NETM")
     picker = b.find("form.stat-picker")
+    b.find("details.area-choice summary", within=picker).click()
     for box in picker.find_elements("css selector", 'input[name="c"]'):
         if box.is_selected() != (box.get_attribute("value") in ("jm", "tt")):
             box.click()

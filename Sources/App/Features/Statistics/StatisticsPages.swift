@@ -143,13 +143,21 @@ enum StatisticsPages {
         return .form(
             .method(.get), .action(SiteURL.statisticsIndicator(model.indicator.code, query: []).path), .class("stat-picker"),
             .input(.type(.hidden), .name("view"), .value(model.selection.view)),
-            .element(named: "fieldset", nodes: [
+            .element(named: "details", nodes: [
+                .class("area-choice"),
+                .element(named: "summary", nodes: [
+                    .el("strong", .text(t("statistics.countries") + ": ")),
+                    .text(model.selection.areas.map { model.names[$0] ?? $0 }.joined(separator: ", ")),
+                    .el("span", .class("change"), .text(" " + t("statistics.changeCountries"))),
+                ]),
+              .element(named: "fieldset", nodes: [
                 .element(named: "legend", text: t("statistics.countries")),
                 .div(.class("checkbox-grid"),
                      .if(model.available.contains(region), FormField.checkbox(name: "c", value: region.lowercased(), label: model.names[region] ?? region, checked: selected.contains(region))),
                      .forEach(countries) { country in
                          FormField.checkbox(name: "c", value: country.iso2.lowercased(), label: country.localizedName(context.language), checked: selected.contains(country.iso2))
                      }),
+              ]),
             ]),
             .div(.class("stat-range"),
                  FormField.select(.init(name: "from", label: t("statistics.from"), value: String(model.selection.from)), t, options: years),
@@ -187,14 +195,19 @@ enum StatisticsPages {
             BarItem(label: group.age, value: group.total, segments: [("F", group.female), ("M", group.male)].compactMap { id, value in value.map { (series: id, value: $0) } })
         }
         let heading = t("statistics.byAge", ["country": name, "year": String(ages.year)])
-        let text = ChartText(title: model.indicator.name + " — " + heading, yLabel: model.indicator.unit, source: t("statistics.source", ["source": model.sourceLine]),
+        let text = ChartText(title: model.indicator.name, subtitle: "\(name), \(ages.year)", yLabel: model.indicator.unit, source: t("statistics.source", ["source": model.sourceLine]),
                              description: t("statistics.byAgeDescription", ["indicator": model.indicator.name, "country": name, "year": String(ages.year)]))
         let svg = Charts.stackedBars(items, seriesLabels: [("F", t("statistics.sex.F")), ("M", t("statistics.sex.M"))], text: text,
                                      style: ChartStyle(width: 720, height: 120 + Double(items.count) * 26, decimals: 0, locale: locale, idPrefix: "ages"))
         func number(_ value: Double?) -> String { value.map { Charts.format($0, decimals: 0, locale: locale) } ?? "—" }
+        // The other chosen areas with values: a link each puts that area first.
+        let others = model.selection.areas.filter { area in area != ages.area && area != StatisticsData.region && model.points.contains { $0.area == area } }
         return .section(
             .id("by-age"),
             .h2(.text(heading)),
+            .if(!others.isEmpty, .p(.class("hint age-links"), .text(t("statistics.byAgeOthers") + " "), .group(others.enumerated().map { index, area in
+                .group(.if(index > 0, .text(" · ")), .el("a", .attr("href", url(model) { $0.areas = [area] + $0.areas.filter { $0 != area } } + "#by-age"), .text(model.names[area] ?? area)))
+            }))),
             .el("figure", .class("chart-figure"), .raw(svg)),
             .div(.class("table-scroll"), .table(
                 .class("stat-table"),
@@ -227,7 +240,7 @@ enum StatisticsPages {
         let labels = top.map { (id: $0, label: model.counterpartNames[$0] ?? $0) } + [(id: other, label: t("statistics.otherCounterparts"))]
         let name = model.names[area] ?? area
         let heading = t("statistics.overTime", ["country": name])
-        let text = ChartText(title: model.indicator.name + " — " + heading, yLabel: model.indicator.unit, source: t("statistics.source", ["source": model.sourceLine]),
+        let text = ChartText(title: model.indicator.name, subtitle: "\(name), \(years[0])–\(latest)", yLabel: model.indicator.unit, source: t("statistics.source", ["source": model.sourceLine]),
                              description: t("statistics.overTimeDescription", ["indicator": model.indicator.name, "country": name, "from": String(years[0]), "to": String(latest)]))
         let svg = Charts.stackedBars(items, seriesLabels: labels, text: text,
                                      style: ChartStyle(width: 720, height: 140 + Double(items.count) * 26, decimals: 0, locale: locale, idPrefix: "over-time-chart"))
@@ -321,7 +334,11 @@ enum StatisticsPages {
                     })
                 })
             ),
-            .p(.class("hint"), .text(t("statistics.flags")))
+            .p(.class("hint"), .text(t("statistics.flags"))),
+            // What the regional sum covers, in words (each year's cell says it too).
+            .unwrap(model.points.last { $0.area == StatisticsData.region }) { sum in
+                .p(.class("hint"), .text(t("statistics.regionNote", ["year": String(sum.year), "note": sum.note])))
+            }
         )
     }
 
