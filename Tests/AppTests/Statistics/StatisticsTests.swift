@@ -165,6 +165,13 @@ struct StatisticsTests {
             #expect(dataset.rows.count == (try await Self.count(app, "undesa-ims-2020")))
             #expect(try await browser.get("/statistics/datasets/undesa-ims-2020").text.contains("/statistics/datasets/undesa-ims-2020/data.csv"))
             #expect(try await browser.get("/statistics/datasets/no-such-dataset/data.csv").status == .notFound)
+            // Commas, quotes and line ends in a note or an age group survive the database-written lines.
+            let note = "Revised, see \"Annex 2\"\r\nsecond line"
+            try await StatisticsSeed.dataset(slug: "quoting", title: "Quoting", description: "", source: "Test, with a comma", url: "", licence: "CC BY 4.0", caveats: "",
+                                             observations: [.init(indicator: "SM.POP.NETM", area: "JM", year: 1950, value: -1.25, note: note, age: "15,24")], db: app.db, now: Date())
+            let quoting = try CSV.parse(try await browser.get("/statistics/datasets/quoting/data.csv").text)
+            #expect(quoting.rows.count == 1 && quoting.rows.first?["note"] == note && quoting.rows.first?["age"] == "15,24")
+            #expect(quoting.rows.first?["value"] == "-1.25" && quoting.rows.first?["source"] == "Test, with a comma")
         }
     }
 

@@ -32,10 +32,8 @@ struct ImportStatisticsCommand: AsyncCommand {
         let app = context.application
         guard let data = FileManager.default.contents(atPath: signature.file) else { throw CommandFailure("\(signature.file): cannot be read") }
         try await prepareDatabase(app)
-        var progress = Progress(title: "Checking", total: 1)
-        progress.update(0)
+        context.console.print("Checking \(URL(fileURLWithPath: signature.file).lastPathComponent) (\(ByteCountFormatter.string(fromByteCount: Int64(data.count), countStyle: .file)))…")
         let preview = try await StatisticsImport.preview(data, decimalComma: signature.decimalComma, db: app.db, now: app.cpmg.now())
-        progress.update(1)
         context.console.print("\(preview.shape.rawValue): \(preview.rowCount) rows, \(preview.observations.count) observations, indicators \(preview.indicators.sorted().joined(separator: ", ")), \(preview.areas.count) areas")
         for warning in preview.warnings { context.console.print("warning: line \(warning.line), column \(warning.column): \(warning.detail)") }
         guard preview.isImportable else {
@@ -75,10 +73,19 @@ struct ImportStatisticsCommand: AsyncCommand {
         version.decimalComma = signature.decimalComma
         version.status = .pending
         try await version.create(on: app.db)
-        var importing = Progress(title: "Importing", total: preview.observations.count)
-        importing.update(0)
-        _ = try await StatisticsImport.publish(version, dataset: dataset, app: app, db: app.db, now: app.cpmg.now())
-        importing.update(preview.observations.count)
+        let bar = ProgressBar(Progress(title: "Importing", total: preview.observations.count))
+        bar.update(0)
+        _ = try await StatisticsImport.publish(version, dataset: dataset, app: app, db: app.db, now: app.cpmg.now()) { bar.update($0) }
         context.console.print("Published \(dataset.slug) version \(version.number): \(preview.observations.count) observations.")
     }
+}
+
+/// A progress bar that the import's batches can advance from wherever they run.
+final class ProgressBar: @unchecked Sendable {
+    private var progress: Progress
+    private let lock = NSLock()
+
+    init(_ progress: Progress) { self.progress = progress }
+
+    func update(_ done: Int) { lock.withLock { progress.update(done) } }
 }

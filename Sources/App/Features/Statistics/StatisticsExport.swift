@@ -107,33 +107,60 @@ enum StatisticsExport {
         let unit = field(part.indicator.unit)
         let char = postgres ? "chr" : "char"
         let quote = "\(char)(34)"
-        let find = postgres ? "strpos" : "instr"
         func quoted(_ column: String) -> String {
             // Most ages and notes are empty or plain; only those with a comma, quote or line end are quoted.
-            "CASE WHEN \(column) = '' OR (\(find)(\(column), ',') = 0 AND \(find)(\(column), \(quote)) = 0 AND \(find)(\(column), \(char)(10)) = 0 AND \(find)(\(column), \(char)(13)) = 0) "
-                + "THEN \(column) ELSE \(quote) || replace(\(column), \(quote), \(quote) || \(quote)) || \(quote) END"
+            let plain = postgres
+                ? "strpos(\(column), ',') = 0 AND strpos(\(column), \(quote)) = 0 AND strpos(\(column), chr(10)) = 0 AND strpos(\(column), chr(13)) = 0"
+                : "NOT \(column) GLOB '*[,\"\r\n]*'"
+            return "CASE WHEN \(plain) THEN \(column) ELSE \(quote) || replace(\(column), \(quote), \(quote) || \(quote)) || \(quote) END"
         }
         let literal = StatisticsDownloads.sqlLiteral
         let line = postgres
             ? "area || ',' || year || ',' || period || ',' || sex || ',' || \(quoted("age")) || ',' || counterpart || ',' || value::text || \(literal("," + unit + ",")) || flag || ',' || \(quoted("note"))"
             : "printf(\(literal("%s,%d,%s,%s,%s,%s,%.15g," + unit.replacingOccurrences(of: "%", with: "%%") + ",%s,%s")), area, year, period, sex, \(quoted("age")), counterpart, value, flag, \(quoted("note")))"
         let separator = literal(suffix + "\r\n" + prefix)
-        let aggregate = postgres ? "string_agg(line, \(separator) ORDER BY id)" : "group_concat(line, \(separator) ORDER BY id)"
-        var last = 0
-        while true {
-            let query: SQLQueryString = """
-                SELECT max(id) AS last, \(unsafeRaw: aggregate) AS lines FROM (
-                    SELECT id, \(unsafeRaw: line) AS line FROM stat_observations
-                    WHERE indicator = \(bind: part.indicator.code) AND dataset_id = \(bind: dataset) AND id > \(bind: last)
-                    ORDER BY id LIMIT \(unsafeRaw: String(chunk))) c
-                """
-            guard let row = try await sql.raw(query).first(), let lines = try row.decode(column: "lines", as: String?.self),
-                  let next = try row.decode(column: "last", as: Int?.self) else { return }
+        func send(_ lines: String) async throws {
             var buffer = ByteBufferAllocator().buffer(capacity: lines.utf8.count + prefix.utf8.count + suffix.utf8.count + 2)
             buffer.writeString(prefix)
             buffer.writeString(lines)
             buffer.writeString(suffix + "\r\n")
             try await emit(buffer)
+        }
+        let code = part.indicator.code
+        if postgres {
+            // PostgreSQL: ranges of ids bounded on both sides, found first from the index (with an
+            // open-ended "id > last … LIMIT", its planner may walk the primary key to the table's end).
+            var bounds = try await sql.raw("""
+                SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM stat_observations WHERE indicator = \(bind: code) AND dataset_id = \(bind: dataset)) r
+                WHERE n % \(unsafeRaw: String(chunk)) = 0 ORDER BY id
+                """).all().map { try $0.decode(column: "id", as: Int.self) }
+            guard let end = try await sql.raw("SELECT max(id) AS id FROM stat_observations WHERE indicator = \(bind: code) AND dataset_id = \(bind: dataset)")
+                .first()?.decode(column: "id", as: Int?.self) else { return }
+            if bounds.last != end { bounds.append(end) }
+            var low = 0
+            for high in bounds {
+                let query: SQLQueryString = """
+                    SELECT string_agg(\(unsafeRaw: line), \(unsafeRaw: separator) ORDER BY id) AS lines FROM stat_observations
+                    WHERE indicator = \(bind: code) AND dataset_id = \(bind: dataset) AND id > \(bind: low) AND id <= \(bind: high)
+                    """
+                if let lines = try await sql.raw(query).first()?.decode(column: "lines", as: String?.self) { try await send(lines) }
+                low = high
+            }
+            return
+        }
+        // SQLite walks the (indicator, dataset_id, id) index from the last id, a chunk at a time.
+        var last = 0
+        while true {
+            let query: SQLQueryString = """
+                SELECT max(id) AS last, count(*) AS n, group_concat(line, \(unsafeRaw: separator) ORDER BY id) AS lines FROM (
+                    SELECT id, \(unsafeRaw: line) AS line FROM stat_observations
+                    WHERE indicator = \(bind: code) AND dataset_id = \(bind: dataset) AND id > \(bind: last)
+                    ORDER BY id LIMIT \(unsafeRaw: String(chunk))) c
+                """
+            guard let row = try await sql.raw(query).first(), let lines = try row.decode(column: "lines", as: String?.self),
+                  let next = try row.decode(column: "last", as: Int?.self) else { return }
+            try await send(lines)
+            if try row.decode(column: "n", as: Int.self) < chunk { return }
             last = next
         }
     }

@@ -67,7 +67,8 @@ enum StatisticsImport {
 
     /// Replaces the dataset's observations with those of `version`, in one transaction: the published
     /// data stay as they were until the new version is complete.
-    static func publish(_ version: StatDatasetVersion, dataset: StatDataset, app: Application, db: any Database, now: Date) async throws -> ImportPreview {
+    static func publish(_ version: StatDatasetVersion, dataset: StatDataset, app: Application, db: any Database, now: Date,
+                        progress: (@Sendable (Int) -> Void)? = nil) async throws -> ImportPreview {
         guard let data = FileManager.default.contents(atPath: app.cpmg.blobs.url(for: version.sha256).path) else {
             throw Abort(.internalServerError, reason: "missing upload")
         }
@@ -80,7 +81,7 @@ enum StatisticsImport {
         try await db.transaction { db in
             let id = try dataset.requireID()
             try await (db as! any SQLDatabase).raw("DELETE FROM stat_observations WHERE dataset_id = \(bind: id)").run()
-            try await StatisticsSeed.insert(rows, dataset: id, db: db)
+            try await StatisticsSeed.insert(rows, dataset: id, db: db, progress: progress)
             try await StatDatasetVersion.query(on: db).filter(\.$dataset.$id == id).filter(\.$status == .published).set(\.$status, to: .superseded).update()
             version.status = .published
             try await version.save(on: db)

@@ -344,7 +344,8 @@ enum StatisticsSeed {
     }
 
     /// Many rows per statement.
-    static func insert(_ observations: [Observation], dataset: UUID, db: any Database) async throws {
+    /// Inserts in batches; `progress` hears how many rows are in after each batch.
+    static func insert(_ observations: [Observation], dataset: UUID, db: any Database, progress: (@Sendable (Int) -> Void)? = nil) async throws {
         let sql = db as! any SQLDatabase
         for start in stride(from: 0, to: observations.count, by: 300) {
             let chunk = observations[start..<min(observations.count, start + 300)]
@@ -354,6 +355,7 @@ enum StatisticsSeed {
             try await sql.raw("""
                 INSERT INTO stat_observations (dataset_id, indicator, area, year, period, sex, age, counterpart, value, flag, note) VALUES \(rows.joined(separator: ", "))
                 """).run()
+            progress?(start + chunk.count)
         }
     }
 }
