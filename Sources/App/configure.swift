@@ -54,7 +54,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
         settings: settings,
         catalog: try Catalog.load(from: settings.resourcesDirectory.appendingPathComponent("Localization")),
         mailer: mailer,
-        jobs: JobQueue(handlers: [MailDelivery(mailer: mailer), ExtractionJob(extractor: extractor), EventReminder()]),
+        jobs: JobQueue(handlers: [MailDelivery(mailer: mailer), ExtractionJob(extractor: extractor), EventReminder(), StatisticsExportJob()]),
         assets: try Assets.load(from: settings.resourcesDirectory),
         blobs: try LocalBlobStore(root: settings.dataDirectory.appendingPathComponent("blobs")),
         references: ReferenceCache(),
@@ -137,6 +137,12 @@ public func prepareDatabase(_ app: Application) async throws {
         indexed[try row.decode(column: "section", as: String.self)] = try row.decode(column: "n", as: Int.self)
     }
     if addedStatistics || indexed["statistics", default: 0] == 0 { try await StatisticsIndexing.indexAll(app: app, db: app.db) }
+    // Whole downloads of what visitors see are written in the background on a new install, after
+    // new datasets were loaded, or when the kept files are gone.
+    if app.cpmg.settings.loadStatistics && (addedStatistics || !FileManager.default.fileExists(atPath: StatisticsExport.directory(app).path)) {
+        StatisticsExport.clear(app)
+        try await StatisticsExportJob.enqueue("*", db: app.db)
+    }
     if indexed["events", default: 0] == 0 { try await EventIndexing.indexAll(app: app, db: app.db) }
     // The reference data joins the search index on a new install (and whenever it was added to).
     let countries = try await Country.query(on: app.db).count()

@@ -26,8 +26,7 @@ enum StatisticsExport {
     }
 
     static func indicator(_ indicator: StatIndicator, datasets: [StatDataset], req: Request) async throws -> Response {
-        let holding = try await holding(indicator.code, among: datasets, db: req.db).sorted { ($0.publishedAt ?? .distantPast, $0.slug) < ($1.publishedAt ?? .distantPast, $1.slug) }
-        return try await respond(parts: holding.map { Part(indicator: indicator, dataset: $0) }, name: indicator.code, req: req)
+        try await respond(parts: try await parts(indicator, datasets: datasets, db: req.db), name: indicator.code, req: req)
     }
 
     static func dataset(_ dataset: StatDataset, req: Request) async throws -> Response {
@@ -38,8 +37,8 @@ enum StatisticsExport {
         return try await respond(parts: indicators.map { Part(indicator: $0, dataset: dataset) }, name: dataset.slug, req: req)
     }
 
-    /// The directory of the kept files; emptied when a dataset is published (the names already
-    /// keep stale files from being served: this only frees the space).
+    /// The directory of the kept files. Their names already keep stale files from being served;
+    /// `StatisticsExportJob` removes them after a publication, to free the space.
     static func directory(_ app: Application) -> URL {
         app.cpmg.settings.dataDirectory.appendingPathComponent("cache/statistics", isDirectory: true)
     }
@@ -60,8 +59,44 @@ enum StatisticsExport {
         return hasher.finalize().prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 
+    static func file(_ parts: [Part], name: String, app: Application) -> URL {
+        directory(app).appendingPathComponent("\(Slug.from(name, fallback: "data"))-\(key(parts)).csv")
+    }
+
+    /// The parts of a whole-indicator download for a viewer who may see `datasets`: the datasets that
+    /// hold the indicator, oldest publication first.
+    static func parts(_ indicator: StatIndicator, datasets: [StatDataset], db: any Database) async throws -> [Part] {
+        try await holding(indicator.code, among: datasets, db: db).sorted { ($0.publishedAt ?? .distantPast, $0.slug) < ($1.publishedAt ?? .distantPast, $1.slug) }
+            .map { Part(indicator: indicator, dataset: $0) }
+    }
+
+    /// Writes the file a visitor's download would keep, without a download (see `StatisticsExportJob`),
+    /// and removes the other files of the same name: earlier states, or other viewers' (written
+    /// again when asked for).
+    static func keep(_ parts: [Part], name: String, app: Application) async throws {
+        let target = file(parts, name: name, app: app)
+        if !FileManager.default.fileExists(atPath: target.path) {
+            let copy = KeptCopy(target)
+            do {
+                copy.append(ByteBuffer(string: header + "\r\n"))
+                for part in parts { try await stream(part, sql: app.db as! any SQLDatabase) { copy.append($0) } }
+                copy.finish()
+            } catch {
+                copy.abandon()
+                throw error
+            }
+        }
+        let stem = Slug.from(name, fallback: "data") + "-"
+        for other in (try? FileManager.default.contentsOfDirectory(atPath: directory(app).path)) ?? [] where other != target.lastPathComponent {
+            let key = other.dropFirst(stem.count).dropLast(4)
+            if other.hasPrefix(stem) && other.hasSuffix(".csv") && key.count == 32 && key.allSatisfy(\.isHexDigit) {
+                try? FileManager.default.removeItem(at: directory(app).appendingPathComponent(other))
+            }
+        }
+    }
+
     static func respond(parts: [Part], name: String, req: Request) async throws -> Response {
-        let file = directory(req.application).appendingPathComponent("\(Slug.from(name, fallback: "data"))-\(key(parts)).csv")
+        let file = file(parts, name: name, app: req.application)
         let disposition = "attachment; filename=\"\(name).csv\""
         if FileManager.default.fileExists(atPath: file.path) {
             let response = try await req.fileio.asyncStreamFile(at: file.path, mediaType: HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"]))
@@ -203,5 +238,34 @@ enum StatisticsExport {
             handle = nil
             try? FileManager.default.removeItem(at: temporary)
         }
+    }
+}
+
+/// Writes the whole-indicator and whole-dataset files of what visitors see, so that the first
+/// download after a publication is already a file. Payload: a dataset's slug (its indicators and
+/// itself), or "*" for everything.
+struct StatisticsExportJob: JobHandler {
+    static let kind = "statistics.export"
+
+    func run(payload: String, app: Application) async throws {
+        let db = app.db
+        try FileManager.default.createDirectory(at: StatisticsExport.directory(app), withIntermediateDirectories: true)
+        let visible = try await StatisticsData.visibleDatasets(.visitor, db: db)
+        let targets = payload == "*" ? visible : visible.filter { $0.slug == payload }
+        var codes: Set<String> = []
+        for dataset in targets {
+            let held = try await (db as! any SQLDatabase).raw("SELECT DISTINCT indicator FROM stat_observations WHERE dataset_id = \(bind: dataset.requireID())").all()
+                .map { try $0.decode(column: "indicator", as: String.self) }
+            codes.formUnion(held)
+            let indicators = held.isEmpty ? [] : try await StatIndicator.query(on: db).filter(\.$code ~~ held).sort(\.$code).all()
+            try await StatisticsExport.keep(indicators.map { StatisticsExport.Part(indicator: $0, dataset: dataset) }, name: dataset.slug, app: app)
+        }
+        for indicator in codes.isEmpty ? [] : try await StatIndicator.query(on: db).filter(\.$code ~~ Array(codes)).sort(\.$code).all() {
+            try await StatisticsExport.keep(try await StatisticsExport.parts(indicator, datasets: visible, db: db), name: indicator.code, app: app)
+        }
+    }
+
+    static func enqueue(_ payload: String, db: any Database) async throws {
+        try await JobQueue.enqueue(kind, payload: payload, on: db)
     }
 }

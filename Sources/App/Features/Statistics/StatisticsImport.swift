@@ -91,7 +91,7 @@ enum StatisticsImport {
             try await dataset.save(on: db)
             try await StatisticsIndexing.reindex(dataset, db: db)
         }
-        StatisticsExport.clear(app)
+        try await StatisticsExportJob.enqueue(dataset.slug, db: db)
         return preview
     }
 
