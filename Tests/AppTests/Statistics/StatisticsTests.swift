@@ -95,6 +95,14 @@ struct StatisticsTests {
             let bilateral = try CSV.parse(try await browser.get("/statistics/indicators/emigrants_by_destination?c=jm&to=2020&format=csv").text)
             let usa = try #require(bilateral.rows.first { $0["counterpart"] == "USA" })
             #expect(Double(usa["total"] ?? "") == (Double(usa["female"] ?? "") ?? 0) + (Double(usa["male"] ?? "") ?? 0))
+            // The same view as JSON, SDMX-CSV (with the counterpart) and a stand-alone SVG.
+            let json = try await browser.get("/statistics/indicators/emigrants_by_destination?c=jm&to=2020&format=json").text
+            #expect(json.contains(#""counterpart":"USA""#))
+            let sdmx = try CSV.parse(try await browser.get("/statistics/indicators/emigrants_by_destination?c=jm&to=2020&format=sdmx").text)
+            #expect(sdmx.rows.contains { $0["COUNTERPART_AREA"] == "USA" && $0["SEX"] == "T" && $0["OBS_VALUE"] == usa["total"] })
+            let bilateralSVG = try await browser.get("/statistics/indicators/emigrants_by_destination?c=jm&to=2020&format=svg").text
+            #expect(bilateralSVG.hasPrefix("<svg") && bilateralSVG.contains("chart-stacked") && bilateralSVG.contains("<style>"))
+            #expect(try XMLTree.parse(bilateralSVG).name == "svg")
             // The country profile shows the key indicators with trend lines.
             let profile = try await browser.get("/countries/jm").text
             #expect(profile.contains("Key indicators") && profile.contains("/statistics/indicators/SM.POP.NETM?c=jm"))

@@ -155,7 +155,9 @@ struct StatisticsController: RouteCollection {
             var headers = HTTPHeaders()
             headers.replaceOrAdd(name: .contentType, value: "image/svg+xml; charset=utf-8")
             headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(code).svg\"")
-            return Response(status: .ok, headers: headers, body: .init(string: StatisticsPages.chart(model, t: req.t, language: req.language)))
+            let svg = model.pairs.map { StatisticsPages.bilateralChart(model, pairs: $0, t: req.t, language: req.language, standalone: true) }
+                ?? StatisticsPages.chart(model, t: req.t, language: req.language, standalone: true)
+            return Response(status: .ok, headers: headers, body: .init(string: svg))
         default:
             return req.page(title: indicator.name, current: .statistics) { StatisticsPages.indicator(model, $0) }
         }

@@ -248,12 +248,11 @@ enum StatisticsPages {
     }
 
     /// Where a country's emigrants live, or where its immigrants come from: the 15 largest, by sex.
-    static func bilateral(_ model: IndicatorModel, pairs: [StatisticsData.Pair], _ context: PageContext) -> Node<HTML.BodyContext> {
-        let t = context.t
-        guard let area = model.selection.areas.first, !pairs.isEmpty else { return .p(.class("empty"), .text(t("statistics.noDataYear", ["year": String(model.selection.to)]))) }
-        let locale = Locale(identifier: context.language.rawValue)
-        let top = Array(pairs.prefix(15))
-        let items = top.map { pair in
+    /// The bilateral chart: the 15 largest counterparts of one country and year, stacked by sex.
+    /// `standalone` embeds the stylesheet (the .svg download).
+    static func bilateralChart(_ model: IndicatorModel, pairs: [StatisticsData.Pair], t: Localizer, language: Language, standalone: Bool = false) -> String {
+        let area = model.selection.areas.first ?? ""
+        let items = pairs.prefix(15).map { pair in
             BarItem(label: model.counterpartNames[pair.counterpart] ?? pair.counterpart, value: pair.total,
                     segments: [("F", pair.female ?? 0), ("M", pair.male ?? 0)].filter { $0.1 > 0 }.map { (series: $0.0, value: $0.1) })
         }
@@ -261,8 +260,17 @@ enum StatisticsPages {
         let text = ChartText(title: model.indicator.name + " — " + name + ", \(model.selection.to)", yLabel: model.indicator.unit, unit: "",
                              source: t("statistics.source", ["source": model.sourceLine]),
                              description: t("statistics.bilateralDescription", ["indicator": model.indicator.name, "country": name, "year": String(model.selection.to)]))
-        let svg = Charts.stackedBars(items, seriesLabels: [("F", t("statistics.sex.F")), ("M", t("statistics.sex.M"))], text: text,
-                                     style: ChartStyle(width: 720, height: 120 + Double(items.count) * 26, locale: locale, idPrefix: "bilateral"))
+        return Charts.stackedBars(items, seriesLabels: [("F", t("statistics.sex.F")), ("M", t("statistics.sex.M"))], text: text,
+                                  style: ChartStyle(width: 720, height: 120 + Double(items.count) * 26, locale: Locale(identifier: language.rawValue), idPrefix: "bilateral",
+                                                    embedStylesheet: standalone))
+    }
+
+    static func bilateral(_ model: IndicatorModel, pairs: [StatisticsData.Pair], _ context: PageContext) -> Node<HTML.BodyContext> {
+        let t = context.t
+        guard let area = model.selection.areas.first, !pairs.isEmpty else { return .p(.class("empty"), .text(t("statistics.noDataYear", ["year": String(model.selection.to)]))) }
+        let locale = Locale(identifier: context.language.rawValue)
+        let name = model.names[area] ?? area
+        let svg = bilateralChart(model, pairs: pairs, t: t, language: context.language)
         let total = pairs.reduce(0) { $0 + $1.total }
         return .group(
             .p(.class("hint"), .text(t("statistics.bilateralHint"))),
@@ -282,7 +290,8 @@ enum StatisticsPages {
         )
     }
 
-    static func chart(_ model: IndicatorModel, t: Localizer, language: Language) -> String {
+    /// The indicator's chart; `standalone` embeds the stylesheet (the .svg download).
+    static func chart(_ model: IndicatorModel, t: Localizer, language: Language, standalone: Bool = false) -> String {
         let byArea = Dictionary(grouping: model.points, by: \.area)
         let idPrefix = "chart-\(model.indicator.code.lowercased().filter { $0.isLetter || $0.isNumber })"
         let years = Set(model.points.map(\.year))
@@ -295,7 +304,8 @@ enum StatisticsPages {
                                  source: t("statistics.source", ["source": model.sourceLine]),
                                  description: t("statistics.chartDescription", ["indicator": model.indicator.name, "countries": items.map(\.label).joined(separator: ", "),
                                                                                 "from": String(year), "to": String(year)]))
-            return Charts.bars(items, text: text, style: ChartStyle(height: 120 + Double(items.count) * 28, locale: Locale(identifier: language.rawValue), idPrefix: idPrefix))
+            return Charts.bars(items, text: text, style: ChartStyle(height: 120 + Double(items.count) * 28, locale: Locale(identifier: language.rawValue), idPrefix: idPrefix,
+                                                                    embedStylesheet: standalone))
         }
         let series = model.selection.areas.compactMap { area -> ChartSeries? in
             guard let points = byArea[area] else { return nil }
@@ -308,7 +318,7 @@ enum StatisticsPages {
             description: t("statistics.chartDescription", ["indicator": model.indicator.name, "countries": series.map(\.label).joined(separator: ", "),
                                                            "from": String(model.selection.from), "to": String(model.selection.to)])
         )
-        return Charts.line(series, text: text, style: ChartStyle(locale: Locale(identifier: language.rawValue), idPrefix: idPrefix))
+        return Charts.line(series, text: text, style: ChartStyle(locale: Locale(identifier: language.rawValue), idPrefix: idPrefix, embedStylesheet: standalone))
     }
 
     static func table(_ model: IndicatorModel, _ context: PageContext) -> Node<HTML.BodyContext> {
@@ -449,17 +459,41 @@ enum StatisticsDownloads {
             "indicator": ["code": model.indicator.code, "name": model.indicator.name, "unit": model.indicator.unit, "definition": model.indicator.definition,
                           "derivation": model.indicator.derivation],
             "datasets": model.datasets.map { ["slug": $0.slug, "title": $0.title, "source": $0.source, "licence": $0.licence, "caveats": $0.caveats] },
-            "observations": model.points.map { ["area": $0.area, "year": $0.year, "sex": $0.sex, "value": $0.value, "flag": $0.flag, "note": $0.note, "dataset": $0.dataset] },
+            "observations": model.pairs.map { pairs in bilateralRows(model, pairs).map { row -> [String: Any] in
+                ["area": row.area, "counterpart": row.counterpart, "year": row.year, "sex": row.sex, "value": row.value, "flag": row.flag, "dataset": row.dataset]
+            } } ?? model.points.map { ["area": $0.area, "year": $0.year, "sex": $0.sex, "value": $0.value, "flag": $0.flag, "note": $0.note, "dataset": $0.dataset] },
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return respond(String(decoding: data, as: UTF8.self), type: "application/json; charset=utf-8", filename: model.indicator.code + ".json")
     }
 
-    /// SDMX-CSV (v1 columns): DATAFLOW, REF_AREA, INDICATOR, SEX, TIME_PERIOD, OBS_VALUE, UNIT_MEASURE, OBS_STATUS, COMMENT.
+    /// One bilateral table as rows: each counterpart's female, male and both-sexes values (D: both
+    /// sexes is their sum).
+    static func bilateralRows(_ model: StatisticsPages.IndicatorModel, _ pairs: [StatisticsData.Pair])
+        -> [(area: String, counterpart: String, year: Int, sex: String, value: Double, flag: String, dataset: String)] {
+        let area = model.selection.areas.first ?? ""
+        return pairs.flatMap { pair in
+            [("F", pair.female, ""), ("M", pair.male, ""), ("T", Optional(pair.total), pair.female != nil && pair.male != nil ? "D" : "")].compactMap { sex, value, flag in
+                value.map { (area: area, counterpart: pair.counterpart, year: model.selection.to, sex: sex, value: $0, flag: flag, dataset: pair.dataset) }
+            }
+        }
+    }
+
+    /// SDMX-CSV (v1 columns): DATAFLOW, REF_AREA, INDICATOR, SEX, TIME_PERIOD, OBS_VALUE, UNIT_MEASURE, OBS_STATUS, COMMENT;
+    /// bilateral tables add COUNTERPART_AREA.
     static func sdmx(_ model: StatisticsPages.IndicatorModel) -> Response {
+        func flow(_ dataset: String) -> String { "CPMG:" + dataset.uppercased().replacingOccurrences(of: "-", with: "_") + "(1.0)" }
+        if let pairs = model.pairs {
+            var lines = ["DATAFLOW,REF_AREA,COUNTERPART_AREA,INDICATOR,SEX,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,OBS_STATUS"]
+            for row in bilateralRows(model, pairs) {
+                lines.append([flow(row.dataset), row.area, row.counterpart, model.indicator.code, row.sex, String(row.year), number(row.value), model.indicator.unit, row.flag]
+                    .map(csvField).joined(separator: ","))
+            }
+            return respond(lines.joined(separator: "\r\n") + "\r\n", type: "text/csv; charset=utf-8", filename: model.indicator.code + "-sdmx.csv")
+        }
         var lines = ["DATAFLOW,REF_AREA,INDICATOR,SEX,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,OBS_STATUS,COMMENT"]
         for point in model.points {
-            lines.append(["CPMG:" + point.dataset.uppercased().replacingOccurrences(of: "-", with: "_") + "(1.0)", point.area, model.indicator.code, point.sex,
+            lines.append([flow(point.dataset), point.area, model.indicator.code, point.sex,
                           String(point.year), number(point.value), model.indicator.unit, point.flag, point.note].map(csvField).joined(separator: ","))
         }
         return respond(lines.joined(separator: "\r\n") + "\r\n", type: "text/csv; charset=utf-8", filename: model.indicator.code + "-sdmx.csv")
