@@ -45,6 +45,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
         CreateStatDatasetVersions(),   // 25
         AddStatObservationsIndicatorIndex(), // 26
         AddStatObservationsIndicatorDatasetIndex(), // 27
+        FixStatHostedDisaggregations(), // 28
     ])
 
     // MARK: - Services

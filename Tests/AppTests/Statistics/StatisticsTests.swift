@@ -77,6 +77,9 @@ struct StatisticsTests {
             #expect(bad.text.contains("is not one of the countries and territories"))
             #expect(bad.text.contains("3000 is outside the years"))
             #expect(try await browser.get("/statistics/indicators/NOPE").status == .notFound)
+            // Totals summed over origins are series, not bilateral tables.
+            let refugees = try await browser.get("/statistics/indicators/refugees_hosted?c=bs,tt").text
+            #expect(refugees.contains("chart-line") && !refugees.contains("class=\"empty\""))
             for view in ["table", "map", "sources"] {
                 #expect(try await browser.get("/statistics/indicators/immigrant_stock?c=jm,tt&view=\(view)").status == .ok)
             }
@@ -126,6 +129,9 @@ struct StatisticsTests {
             #expect(region["area_name"]?.contains("Caribbean") == true && csv.rows.contains { $0["area"] == "JM" })
             let page = try await browser.get("/statistics/indicators/SP.POP.TOTL?c=xc,jm").text
             #expect(page.contains("Caribbean (sum of the areas with data)"))
+            // The themes' headlines: the regional sum of a key indicator, over comparable years.
+            let index = try await browser.get("/statistics").text
+            #expect(index.contains("class=\"headline\"") && index.contains("/statistics/indicators/immigrant_stock?c=xc"))
             // A share is not summed: the page says so instead.
             #expect(try await browser.get("/statistics/indicators/SL.UEM.TOTL.ZS?c=xc,jm").text.contains("not computed for this indicator"))
 

@@ -61,6 +61,22 @@ enum StatTheme: String, CaseIterable, Sendable {
          labour = "labour-migration", population = "population-development", gender = "gender-migration",
          border = "border-irregular", health = "migration-health", emergency = "emergency-preparedness"
     var titleKey: String { "statistics.theme.\(rawValue)" }
+
+    /// The indicator whose regional sum heads the theme on `/statistics` (counts only: shares and
+    /// rates have no regional sum).
+    var headline: String? {
+        switch self {
+        case .migrantStock: "immigrant_stock"
+        case .diaspora: "emigrant_stock_rev2020"
+        case .remittances: "BX.TRF.PWKR.CD.DT"
+        case .refugees: "refugees_hosted"
+        case .climate: "disaster_displacements"
+        case .population: "SP.POP.TOTL"
+        case .border: "encounters_usa_southwest_border"
+        case .emergency: "missing_migrants_in_area"
+        case .labour, .gender, .health: nil
+        }
+    }
 }
 
 struct CreateStatistics: AsyncMigration {
@@ -154,4 +170,16 @@ struct AddStatObservationsIndicatorDatasetIndex: AsyncMigration {
         try await sql.raw("CREATE INDEX IF NOT EXISTS stat_observations_indicator_id ON stat_observations (indicator, id)").run()
         try await sql.raw("DROP INDEX IF EXISTS stat_observations_indicator_dataset").run()
     }
+}
+
+/// UNHCR's hosted totals were first marked as disaggregated by origin, which made their pages
+/// look for a bilateral table: they are sums over origins (one value per area and year).
+struct FixStatHostedDisaggregations: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await (db as! any SQLDatabase).raw("""
+            UPDATE stat_indicators SET disaggregations = '' WHERE code IN ('refugees_hosted', 'asylum_seekers_hosted') AND disaggregations = 'origin'
+            """).run()
+    }
+
+    func revert(on db: any Database) async throws {}
 }

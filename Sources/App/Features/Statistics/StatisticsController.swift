@@ -50,7 +50,18 @@ struct StatisticsController: RouteCollection {
 
     func index(req: Request) async throws -> Response {
         let indicators = try await StatIndicator.query(on: req.db).sort(\.$name).all()
-        return req.page(title: req.t("statistics.title"), current: .statistics) { StatisticsPages.index(indicators, $0) }
+        let datasets = try await StatisticsData.visibleDatasets(req.viewer, db: req.db)
+        let areas = try await req.application.cpmg.references.get(req.db, now: req.now).countries.map(\.iso2)
+        // Each theme's headline: the regional sum of its key indicator, over the same areas in
+        // every year of its trend (so that a year with fewer reports does not pass for a fall).
+        var headlines: [String: StatisticsPages.Headline] = [:]
+        for theme in StatTheme.allCases {
+            guard let code = theme.headline, let indicator = indicators.first(where: { $0.code == code }), StatisticsData.isAdditive(indicator) else { continue }
+            let points = try await StatisticsData.points(indicator: code, areas: [], years: nil, sex: "T", datasets: datasets, db: req.db)
+            guard let sum = StatisticsData.comparableSum(points, areas: areas, datasets: datasets) else { continue }
+            headlines[theme.rawValue] = StatisticsPages.Headline(indicator: indicator, year: sum.year, covered: sum.covered, series: sum.series, areas: areas.count)
+        }
+        return req.page(title: req.t("statistics.title"), current: .statistics) { StatisticsPages.index(indicators, headlines: headlines, $0) }
     }
 
     func datasets(req: Request) async throws -> Response {

@@ -116,22 +116,62 @@ extension StatisticsData {
         return ["persons", "displacements", "events", "incidents", "applications", "detections", "current us$", "us$", "number"].contains { unit.hasPrefix($0) }
     }
 
+    /// The sum over the areas of one year, with how many areas it covers.
+    struct RegionalValue: Sendable, Equatable {
+        var year: Int
+        var value: Double
+        var covered: Int
+        var missing: [String]
+        var dataset: String
+        var sex: String
+    }
+
     /// The sum over the areas of each year: one value per area and year (the earliest-published
-    /// dataset's when several give one), flagged D, with a note that says how many areas it covers
-    /// and which have no value, so that a sum over fewer areas is never mistaken for the region's.
-    static func regionalSum(_ points: [Point], areas: [String], datasets: [StatDataset]) -> [Point] {
+    /// dataset's when several give one), with the areas it covers and those without a value.
+    static func regionalValues(_ points: [Point], areas: [String], datasets: [StatDataset]) -> [RegionalValue] {
+        let chosen = byYearAndArea(points, areas: areas, datasets: datasets)
+        return chosen.keys.sorted().map { year in
+            let values = chosen[year]!
+            let main = Dictionary(grouping: values.values, by: \.dataset).max { $0.value.count < $1.value.count }?.key ?? ""
+            return RegionalValue(year: year, value: values.values.reduce(0) { $0 + $1.value }, covered: values.count, missing: areas.filter { values[$0] == nil },
+                                 dataset: main, sex: values.values.first?.sex ?? "T")
+        }
+    }
+
+    /// One point per year and area (the earliest-published dataset's when several give one).
+    static func byYearAndArea(_ points: [Point], areas: [String], datasets: [StatDataset]) -> [Int: [String: Point]] {
         let rank = Dictionary(uniqueKeysWithValues: datasets.sorted { ($0.publishedAt ?? .distantFuture) < ($1.publishedAt ?? .distantFuture) }.enumerated().map { ($1.slug, $0) })
+        let wanted = Set(areas)
         var chosen: [Int: [String: Point]] = [:]
-        for point in points where areas.contains(point.area) {
+        for point in points where wanted.contains(point.area) {
             if let other = chosen[point.year]?[point.area], rank[other.dataset] ?? .max <= rank[point.dataset] ?? .max { continue }
             chosen[point.year, default: [:]][point.area] = point
         }
-        return chosen.keys.sorted().map { year in
-            let values = chosen[year]!
-            let missing = areas.filter { values[$0] == nil }
-            let main = Dictionary(grouping: values.values, by: \.dataset).max { $0.value.count < $1.value.count }?.key ?? ""
-            let note = "Sum of \(values.count) of the \(areas.count) areas" + (missing.isEmpty ? "" : " (no data: \(missing.joined(separator: " ")))")
-            return Point(area: region, year: year, sex: values.values.first?.sex ?? "T", value: values.values.reduce(0) { $0 + $1.value }, flag: "D", note: note, dataset: main)
+        return chosen
+    }
+
+    /// A comparable regional series for a headline: the latest whole year in which at least 90% of
+    /// the most areas ever reporting report, and the sum over those same areas in every whole year
+    /// in which they all report. Years marked as partial ("N months only") are left out.
+    static func comparableSum(_ points: [Point], areas: [String], datasets: [StatDataset]) -> (year: Int, covered: Int, series: [(year: Int, value: Double)])? {
+        let chosen = byYearAndArea(points.filter { !StatisticsSeed.isPartialYear($0.note) }, areas: areas, datasets: datasets)
+        guard let most = chosen.values.map(\.count).max(), most > 0,
+              let year = chosen.keys.sorted().last(where: { chosen[$0]!.count * 10 >= most * 9 }) else { return nil }
+        let panel = Array(chosen[year]!.keys)
+        let series = chosen.keys.sorted().compactMap { y -> (year: Int, value: Double)? in
+            let values = chosen[y]!
+            guard panel.allSatisfy({ values[$0] != nil }) else { return nil }
+            return (y, panel.reduce(0) { $0 + values[$1]!.value })
+        }
+        return (year, panel.count, series)
+    }
+
+    /// The regional sum as points of `region`, flagged D, each with a note that says how many areas
+    /// it covers and which have no value, so that a sum over fewer areas is never mistaken for the region's.
+    static func regionalSum(_ points: [Point], areas: [String], datasets: [StatDataset]) -> [Point] {
+        regionalValues(points, areas: areas, datasets: datasets).map { sum in
+            let note = "Sum of \(sum.covered) of the \(areas.count) areas" + (sum.missing.isEmpty ? "" : " (no data: \(sum.missing.joined(separator: " ")))")
+            return Point(area: region, year: sum.year, sex: sum.sex, value: sum.value, flag: "D", note: note, dataset: sum.dataset)
         }
     }
 

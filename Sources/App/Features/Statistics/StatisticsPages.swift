@@ -7,7 +7,31 @@ import Vapor
 
 /// The views of the statistics centre.
 enum StatisticsPages {
-    static func index(_ indicators: [StatIndicator], _ context: PageContext) -> Node<HTML.BodyContext> {
+    /// A theme's key figure on `/statistics`: its indicator's regional sum over comparable years.
+    struct Headline {
+        var indicator: StatIndicator
+        var year: Int
+        var covered: Int
+        var series: [(year: Int, value: Double)]
+        var areas: Int
+    }
+
+    static func headline(_ headline: Headline, _ context: PageContext) -> Node<HTML.BodyContext> {
+        guard let latest = headline.series.last(where: { $0.year == headline.year }) else { return .empty }
+        let t = context.t
+        let locale = Locale(identifier: context.language.rawValue)
+        let link = SiteURL.statisticsIndicator(headline.indicator.code, query: [URLQueryItem(name: "c", value: StatisticsData.region.lowercased())]).path
+        return .div(
+            .class("headline"),
+            .el("a", .attr("href", link), .class("figure"), .text(Charts.format(latest.value, decimals: 1, locale: locale, compact: true))),
+            .p(.el("a", .attr("href", link), .text(headline.indicator.name)), .text(" — " + t("statistics.headline", [
+                "year": String(latest.year), "covered": String(headline.covered), "areas": String(headline.areas)]))),
+            .if(headline.series.count > 2, .raw(Charts.sparkline(headline.series.filter { $0.year <= headline.year }.map { (x: Double($0.year), y: Optional($0.value)) },
+                                                                 label: t("countries.indicators.trendOf", ["name": headline.indicator.name]))))
+        )
+    }
+
+    static func index(_ indicators: [StatIndicator], headlines: [String: Headline] = [:], _ context: PageContext) -> Node<HTML.BodyContext> {
         let t = context.t
         return .div(
             .class("statistics-page"),
@@ -19,6 +43,7 @@ enum StatisticsPages {
                 return .if(!members.isEmpty, .section(
                     .h2(.text(t(theme.titleKey))),
                     .p(.class("hint"), .text(t(theme.titleKey + ".text"))),
+                    .unwrap(headlines[theme.rawValue]) { headline($0, context) },
                     .ul(.class("indicator-list"), .forEach(members) { indicator in
                         .li(.link(.statisticsIndicator(indicator.code, query: []), .text(indicator.name)),
                             .el("span", .class("meta"), .text(" — " + indicator.unit + (indicator.derivation.isEmpty ? "" : " · " + t("statistics.derived")))))

@@ -29,6 +29,10 @@ enum StatisticsSeed {
         "SP.POP.TOTL.FE.ZS": "gender-migration,population-development",
     ]
 
+    /// The note of a year summed from fewer than 12 months.
+    static func partialYearNote(_ months: Int) -> String { "\(months) months only" }
+    static func isPartialYear(_ note: String) -> Bool { note.hasSuffix(" months only") }
+
     /// Loads the datasets not loaded yet; true when it added any.
     @discardableResult
     static func load(from directory: URL, on db: any Database, now: Date) async throws -> Bool {
@@ -98,7 +102,7 @@ enum StatisticsSeed {
             for (code, name) in [("refugees_hosted", "Refugees hosted"), ("asylum_seekers_hosted", "Asylum-seekers hosted")] {
                 try await indicator(code: code, name: name, definition: "\(name) in the area at the end of the year (UNHCR).", unit: "persons",
                                     themes: "refugees-asylum", source: "UNHCR Refugee Data Finder via \(gdiSource)", licence: "UNHCR terms of use",
-                                    disaggregations: "origin", derivation: derivation, db: db)
+                                    derivation: derivation, db: db)
             }
             var sums: [String: Double] = [:]
             for row in try table(directory, "gdi-unhcr-caribbean.csv").rows {
@@ -258,7 +262,7 @@ enum StatisticsSeed {
                 let parts = key.split(separator: "|").map(String.init)
                 let count = months[key]?.count ?? 12
                 observations.append(Observation(indicator: kind.code, area: parts[0], year: Int(parts[1]) ?? 0, value: value, flag: "D",
-                                                note: count < 12 ? "\(count) months only" : "Sum over the year"))
+                                                note: count < 12 ? partialYearNote(count) : "Sum over the year"))
             }
         }
         // Missing Migrants: dead or missing in incidents in the area.
