@@ -259,11 +259,11 @@ struct StatisticsTests {
             // what visitors will download and removes the earlier state's files.
             #expect(try await app.cpmg.jobs.runDue(app: app) >= 1)
             let kept = try FileManager.default.contentsOfDirectory(atPath: StatisticsExport.directory(app).path).filter { $0.hasSuffix(".csv") }
-            #expect(kept.filter { $0.hasPrefix("sm-pop-netm-") }.count == 1 && kept.filter { $0.hasPrefix(dataset.slug + "-") }.count == 1)
+            #expect(kept.filter { $0.hasPrefix("indicator-sm-pop-netm-") }.count == 1 && kept.filter { $0.hasPrefix("dataset-" + dataset.slug + "-") }.count == 1)
             let whole = try await TestBrowser(app).get("/statistics/datasets/\(dataset.slug)/data.csv").text
             #expect(whole.contains(",-1300,") && !whole.contains(",-1200,"))
             let indicator = try await TestBrowser(app).get("/statistics/indicators/SM.POP.NETM?format=csv&all=1").text
-            let file = try #require(kept.first { $0.hasPrefix("sm-pop-netm-") })
+            let file = try #require(kept.first { $0.hasPrefix("indicator-sm-pop-netm-") })
             #expect(indicator == (try String(contentsOf: StatisticsExport.directory(app).appendingPathComponent(file), encoding: .utf8)))
             #expect(indicator.contains("SM.POP.NETM,JM,1955,1955,T,,,-1300,") && !indicator.contains("SM.POP.NETM,JM,1955,1955,T,,,-1200,"))
             let first = try await TestBrowser(app).get("/statistics/datasets/\(dataset.slug)/versions/1.csv")

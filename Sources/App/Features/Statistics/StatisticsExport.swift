@@ -26,7 +26,7 @@ enum StatisticsExport {
     }
 
     static func indicator(_ indicator: StatIndicator, datasets: [StatDataset], req: Request) async throws -> Response {
-        try await respond(parts: try await parts(indicator, datasets: datasets, db: req.db), name: indicator.code, req: req)
+        try await respond(parts: try await parts(indicator, datasets: datasets, db: req.db), kind: .indicator, name: indicator.code, req: req)
     }
 
     static func dataset(_ dataset: StatDataset, req: Request) async throws -> Response {
@@ -34,7 +34,7 @@ enum StatisticsExport {
         let codes = try await sql.raw("SELECT DISTINCT indicator FROM stat_observations WHERE dataset_id = \(bind: dataset.requireID())").all()
             .map { try $0.decode(column: "indicator", as: String.self) }
         let indicators = codes.isEmpty ? [] : try await StatIndicator.query(on: req.db).filter(\.$code ~~ codes).sort(\.$code).all()
-        return try await respond(parts: indicators.map { Part(indicator: $0, dataset: dataset) }, name: dataset.slug, req: req)
+        return try await respond(parts: indicators.map { Part(indicator: $0, dataset: dataset) }, kind: .dataset, name: dataset.slug, req: req)
     }
 
     /// The directory of the kept files. Their names already keep stale files from being served;
@@ -59,8 +59,13 @@ enum StatisticsExport {
         return hasher.finalize().prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 
-    static func file(_ parts: [Part], name: String, app: Application) -> URL {
-        directory(app).appendingPathComponent("\(Slug.from(name, fallback: "data"))-\(key(parts)).csv")
+    /// What a whole download holds: one indicator (from every dataset) or one dataset (every indicator).
+    enum Kind: String { case indicator, dataset }
+
+    static func stem(_ kind: Kind, _ name: String) -> String { "\(kind.rawValue)-\(Slug.from(name, fallback: "data"))-" }
+
+    static func file(_ parts: [Part], kind: Kind, name: String, app: Application) -> URL {
+        directory(app).appendingPathComponent(stem(kind, name) + key(parts) + ".csv")
     }
 
     /// The parts of a whole-indicator download for a viewer who may see `datasets`: the datasets that
@@ -73,8 +78,8 @@ enum StatisticsExport {
     /// Writes the file a visitor's download would keep, without a download (see `StatisticsExportJob`),
     /// and removes the other files of the same name: earlier states, or other viewers' (written
     /// again when asked for).
-    static func keep(_ parts: [Part], name: String, app: Application) async throws {
-        let target = file(parts, name: name, app: app)
+    static func keep(_ parts: [Part], kind: Kind, name: String, app: Application) async throws {
+        let target = file(parts, kind: kind, name: name, app: app)
         if !FileManager.default.fileExists(atPath: target.path) {
             let copy = KeptCopy(target)
             do {
@@ -86,17 +91,17 @@ enum StatisticsExport {
                 throw error
             }
         }
-        let stem = Slug.from(name, fallback: "data") + "-"
+        let prefix = stem(kind, name)
         for other in (try? FileManager.default.contentsOfDirectory(atPath: directory(app).path)) ?? [] where other != target.lastPathComponent {
-            let key = other.dropFirst(stem.count).dropLast(4)
-            if other.hasPrefix(stem) && other.hasSuffix(".csv") && key.count == 32 && key.allSatisfy(\.isHexDigit) {
+            let key = other.dropFirst(prefix.count).dropLast(4)
+            if other.hasPrefix(prefix) && other.hasSuffix(".csv") && key.count == 32 && key.allSatisfy(\.isHexDigit) {
                 try? FileManager.default.removeItem(at: directory(app).appendingPathComponent(other))
             }
         }
     }
 
-    static func respond(parts: [Part], name: String, req: Request) async throws -> Response {
-        let file = file(parts, name: name, app: req.application)
+    static func respond(parts: [Part], kind: Kind, name: String, req: Request) async throws -> Response {
+        let file = file(parts, kind: kind, name: name, app: req.application)
         let disposition = "attachment; filename=\"\(name).csv\""
         if FileManager.default.fileExists(atPath: file.path) {
             let response = try await req.fileio.asyncStreamFile(at: file.path, mediaType: HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"]))
@@ -258,10 +263,10 @@ struct StatisticsExportJob: JobHandler {
                 .map { try $0.decode(column: "indicator", as: String.self) }
             codes.formUnion(held)
             let indicators = held.isEmpty ? [] : try await StatIndicator.query(on: db).filter(\.$code ~~ held).sort(\.$code).all()
-            try await StatisticsExport.keep(indicators.map { StatisticsExport.Part(indicator: $0, dataset: dataset) }, name: dataset.slug, app: app)
+            try await StatisticsExport.keep(indicators.map { StatisticsExport.Part(indicator: $0, dataset: dataset) }, kind: .dataset, name: dataset.slug, app: app)
         }
         for indicator in codes.isEmpty ? [] : try await StatIndicator.query(on: db).filter(\.$code ~~ Array(codes)).sort(\.$code).all() {
-            try await StatisticsExport.keep(try await StatisticsExport.parts(indicator, datasets: visible, db: db), name: indicator.code, app: app)
+            try await StatisticsExport.keep(try await StatisticsExport.parts(indicator, datasets: visible, db: db), kind: .indicator, name: indicator.code, app: app)
         }
     }
 
