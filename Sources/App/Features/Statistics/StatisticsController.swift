@@ -120,16 +120,17 @@ struct StatisticsController: RouteCollection {
         let code = req.parameters.get("code") ?? ""
         guard let indicator = try await StatIndicator.query(on: req.db).filter(\.$code == code).first() else { throw Abort(.notFound) }
         let datasets = try await StatisticsData.visibleDatasets(req.viewer, db: req.db)
+        let wantsAll = req.query[String.self, at: "all"] == "1"
+        // The whole indicator does not depend on the selection: no need to read its coverage.
+        if wantsAll && req.query[String.self, at: "format"] == "csv" {
+            return try await StatisticsExport.indicator(indicator, datasets: datasets, req: req)
+        }
         let coverage = try await StatisticsData.coverage(indicator: code, datasets: datasets, db: req.db)
         let snapshot = try await req.application.cpmg.references.get(req.db, now: req.now)
         let known = Set(snapshot.countries.map(\.iso2))
         let years = coverage.years ?? 1960...2025
         let summable = StatisticsData.isAdditive(indicator)
         let selection = Self.selection(req.queryPairs, known: known, region: summable, coverage: years, sexes: coverage.sexes.isEmpty ? ["T"] : coverage.sexes, t: req.t)
-        let wantsAll = req.query[String.self, at: "all"] == "1"
-        if wantsAll && req.query[String.self, at: "format"] == "csv" {
-            return try await StatisticsExport.indicator(indicator, datasets: datasets, req: req)
-        }
         let region = selection.areas.contains(StatisticsData.region)
         var points = try await StatisticsData.points(indicator: code, areas: wantsAll || region ? [] : selection.areas, years: wantsAll ? nil : selection.from...selection.to,
                                                      sex: selection.sex, datasets: datasets, db: req.db)

@@ -1,5 +1,6 @@
 import Crypto
 import Fluent
+import PostgresKit
 import FluentSQL
 import Foundation
 import Vapor
@@ -138,7 +139,7 @@ enum StatisticsExport {
     /// The rows of one part, as CSV lines written by the database, `chunk` rows at a time in id order.
     /// Each row yields only its own fields; what is the same on every line (the indicator before,
     /// the dataset, source and licence after) travels in the aggregate's separator.
-    static func stream(_ part: Part, sql: any SQLDatabase, emit: (ByteBuffer) async throws -> Void) async throws {
+    static func stream(_ part: Part, sql: any SQLDatabase, emit: @escaping @Sendable (ByteBuffer) async throws -> Void) async throws {
         guard let dataset = part.dataset.id else { return }
         let postgres = sql.dialect.name == "postgresql"
         let field = StatisticsDownloads.csvField
@@ -167,25 +168,32 @@ enum StatisticsExport {
             try await emit(buffer)
         }
         let code = part.indicator.code
-        if postgres {
-            // PostgreSQL: ranges of ids bounded on both sides, found first from the index (with an
-            // open-ended "id > last … LIMIT", its planner may walk the primary key to the table's end).
-            var bounds = try await sql.raw("""
-                SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM stat_observations WHERE indicator = \(bind: code) AND dataset_id = \(bind: dataset)) r
-                WHERE n % \(unsafeRaw: String(chunk)) = 0 ORDER BY id
-                """).all().map { try $0.decode(column: "id", as: Int.self) }
-            guard let end = try await sql.raw("SELECT max(id) AS id FROM stat_observations WHERE indicator = \(bind: code) AND dataset_id = \(bind: dataset)")
-                .first()?.decode(column: "id", as: Int?.self) else { return }
-            if bounds.last != end { bounds.append(end) }
-            var low = 0
-            for high in bounds {
-                let query: SQLQueryString = """
-                    SELECT string_agg(\(unsafeRaw: line), \(unsafeRaw: separator) ORDER BY id) AS lines FROM stat_observations
-                    WHERE indicator = \(bind: code) AND dataset_id = \(bind: dataset) AND id > \(bind: low) AND id <= \(bind: high)
-                    """
-                if let lines = try await sql.raw(query).first()?.decode(column: "lines", as: String?.self) { try await send(lines) }
-                low = high
+        if postgres, let postgresDB = sql as? any PostgresDatabase {
+            // PostgreSQL: one query whose rows arrive as a stream with back-pressure (each row one
+            // line, its bytes copied as they are), flushed a megabyte at a time.
+            let query: PostgresQuery = """
+                SELECT \(unescaped: line) AS line FROM stat_observations WHERE indicator = \(code) AND dataset_id = \(dataset) ORDER BY id
+                """
+            let promise = postgresDB.eventLoop.makePromise(of: Void.self)
+            _ = postgresDB.withConnection { connection in
+                promise.completeWithTask {
+                    var buffer = ByteBufferAllocator().buffer(capacity: 1 << 20)
+                    let prefixBytes = ByteBuffer(string: prefix), suffixBytes = ByteBuffer(string: suffix + "\r\n")
+                    for try await row in try await connection.query(query, logger: postgresDB.logger) {
+                        guard var cell = row.first?.bytes else { continue }
+                        buffer.writeImmutableBuffer(prefixBytes)
+                        buffer.writeBuffer(&cell)
+                        buffer.writeImmutableBuffer(suffixBytes)
+                        if buffer.readableBytes >= 1 << 20 {
+                            try await emit(buffer)
+                            buffer.clear()
+                        }
+                    }
+                    if buffer.readableBytes > 0 { try await emit(buffer) }
+                }
+                return promise.futureResult
             }
+            try await promise.futureResult.get()
             return
         }
         // SQLite walks the (indicator, dataset_id, id) index from the last id, a chunk at a time.
