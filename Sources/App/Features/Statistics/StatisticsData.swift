@@ -116,28 +116,6 @@ extension StatisticsData {
         return ["persons", "displacements", "events", "incidents", "applications", "detections", "current us$", "us$", "number"].contains { unit.hasPrefix($0) }
     }
 
-    /// The sum over the areas of one year, with how many areas it covers.
-    struct RegionalValue: Sendable, Equatable {
-        var year: Int
-        var value: Double
-        var covered: Int
-        var missing: [String]
-        var dataset: String
-        var sex: String
-    }
-
-    /// The sum over the areas of each year: one value per area and year (the earliest-published
-    /// dataset's when several give one), with the areas it covers and those without a value.
-    static func regionalValues(_ points: [Point], areas: [String], datasets: [StatDataset]) -> [RegionalValue] {
-        let chosen = byYearAndArea(points, areas: areas, datasets: datasets)
-        return chosen.keys.sorted().map { year in
-            let values = chosen[year]!
-            let main = Dictionary(grouping: values.values, by: \.dataset).max { $0.value.count < $1.value.count }?.key ?? ""
-            return RegionalValue(year: year, value: values.values.reduce(0) { $0 + $1.value }, covered: values.count, missing: areas.filter { values[$0] == nil },
-                                 dataset: main, sex: values.values.first?.sex ?? "T")
-        }
-    }
-
     /// One point per year and area (the earliest-published dataset's when several give one).
     static func byYearAndArea(_ points: [Point], areas: [String], datasets: [StatDataset]) -> [Int: [String: Point]] {
         let rank = Dictionary(uniqueKeysWithValues: datasets.sorted { ($0.publishedAt ?? .distantFuture) < ($1.publishedAt ?? .distantFuture) }.enumerated().map { ($1.slug, $0) })
@@ -166,12 +144,17 @@ extension StatisticsData {
         return (year, panel.count, series)
     }
 
-    /// The regional sum as points of `region`, flagged D, each with a note that says how many areas
+    /// The regional sum as points of `region`: one value per area and year (the earliest-published
+    /// dataset's when several give one), summed, flagged D, each with a note that says how many areas
     /// it covers and which have no value, so that a sum over fewer areas is never mistaken for the region's.
     static func regionalSum(_ points: [Point], areas: [String], datasets: [StatDataset]) -> [Point] {
-        regionalValues(points, areas: areas, datasets: datasets).map { sum in
-            let note = "Sum of \(sum.covered) of the \(areas.count) areas" + (sum.missing.isEmpty ? "" : " (no data: \(sum.missing.joined(separator: " ")))")
-            return Point(area: region, year: sum.year, sex: sum.sex, value: sum.value, flag: "D", note: note, dataset: sum.dataset)
+        let chosen = byYearAndArea(points, areas: areas, datasets: datasets)
+        return chosen.keys.sorted().map { year in
+            let values = chosen[year]!
+            let missing = areas.filter { values[$0] == nil }
+            let main = Dictionary(grouping: values.values, by: \.dataset).max { $0.value.count < $1.value.count }?.key ?? ""
+            let note = "Sum of \(values.count) of the \(areas.count) areas" + (missing.isEmpty ? "" : " (no data: \(missing.joined(separator: " ")))")
+            return Point(area: region, year: year, sex: values.values.first?.sex ?? "T", value: values.values.reduce(0) { $0 + $1.value }, flag: "D", note: note, dataset: main)
         }
     }
 

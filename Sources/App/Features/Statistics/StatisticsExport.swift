@@ -8,9 +8,9 @@ import Vapor
 /// Whole downloads: every observation of an indicator (`/statistics/indicators/{code}?format=csv&all=1`)
 /// or of a dataset (`/statistics/datasets/{slug}/data.csv`), in one tidy CSV.
 ///
-/// The first request streams the rows from the database in chunks that the database itself writes
-/// as CSV lines (constant memory, no per-row decoding) and keeps a copy in the data directory; later
-/// requests for the same published state are served from that file (ETag, Range, constant memory).
+/// The first request streams the rows from the database, each line written by the database itself
+/// (constant memory, see `stream`), and keeps a copy in the data directory; later requests for the
+/// same published state are served from that file (ETag, Range, constant memory).
 /// The file's name is a hash of everything written into it — the indicators, and of each dataset the
 /// viewer may see its identity, version, names, source and licence — so a new version, a change of
 /// visibility or another viewer's rights leads to another file, never to a stale or wider one.
@@ -31,11 +31,7 @@ enum StatisticsExport {
     }
 
     static func dataset(_ dataset: StatDataset, req: Request) async throws -> Response {
-        let sql = req.db as! any SQLDatabase
-        let codes = try await sql.raw("SELECT DISTINCT indicator FROM stat_observations WHERE dataset_id = \(bind: dataset.requireID())").all()
-            .map { try $0.decode(column: "indicator", as: String.self) }
-        let indicators = codes.isEmpty ? [] : try await StatIndicator.query(on: req.db).filter(\.$code ~~ codes).sort(\.$code).all()
-        return try await respond(parts: indicators.map { Part(indicator: $0, dataset: dataset) }, kind: .dataset, name: dataset.slug, req: req)
+        try await respond(parts: try await parts(of: dataset, db: req.db), kind: .dataset, name: dataset.slug, req: req)
     }
 
     /// The directory of the kept files. Their names already keep stale files from being served;
@@ -76,21 +72,21 @@ enum StatisticsExport {
             .map { Part(indicator: indicator, dataset: $0) }
     }
 
+    /// The parts of a whole-dataset download: each indicator the dataset holds, by code.
+    static func parts(of dataset: StatDataset, db: any Database) async throws -> [Part] {
+        let codes = try await (db as! any SQLDatabase).raw("SELECT DISTINCT indicator FROM stat_observations WHERE dataset_id = \(bind: dataset.requireID())").all()
+            .map { try $0.decode(column: "indicator", as: String.self) }
+        let indicators = codes.isEmpty ? [] : try await StatIndicator.query(on: db).filter(\.$code ~~ codes).sort(\.$code).all()
+        return indicators.map { Part(indicator: $0, dataset: dataset) }
+    }
+
     /// Writes the file a visitor's download would keep, without a download (see `StatisticsExportJob`),
     /// and removes the other files of the same name: earlier states, or other viewers' (written
     /// again when asked for).
     static func keep(_ parts: [Part], kind: Kind, name: String, app: Application) async throws {
         let target = file(parts, kind: kind, name: name, app: app)
         if !FileManager.default.fileExists(atPath: target.path) {
-            let copy = KeptCopy(target)
-            do {
-                copy.append(ByteBuffer(string: header + "\r\n"))
-                for part in parts { try await stream(part, sql: app.db as! any SQLDatabase) { copy.append($0) } }
-                copy.finish()
-            } catch {
-                copy.abandon()
-                throw error
-            }
+            try await write(parts, sql: app.db as! any SQLDatabase, keeping: KeptCopy(target))
         }
         let prefix = stem(kind, name)
         for other in (try? FileManager.default.contentsOfDirectory(atPath: directory(app).path)) ?? [] where other != target.lastPathComponent {
@@ -115,15 +111,9 @@ enum StatisticsExport {
         let sql = req.db as! any SQLDatabase
         let logger = req.logger
         let body = Response.Body(managedAsyncStream: { writer in
-            let copy = KeptCopy(file)
             do {
-                try await write(ByteBuffer(string: header + "\r\n"), to: writer, copy: copy)
-                for part in parts {
-                    try await stream(part, sql: sql) { try await write($0, to: writer, copy: copy) }
-                }
-                copy.finish()
+                try await write(parts, sql: sql, keeping: KeptCopy(file)) { try await writer.write(.buffer($0)) }
             } catch {
-                copy.abandon()
                 logger.debug("statistics download ended early: \(error)")
                 throw error
             }
@@ -131,14 +121,28 @@ enum StatisticsExport {
         return Response(status: .ok, headers: headers, body: body)
     }
 
-    private static func write(_ buffer: ByteBuffer, to writer: any AsyncBodyStreamWriter, copy: KeptCopy) async throws {
-        copy.append(buffer)
-        try await writer.write(.buffer(buffer))
+    /// The header and every part, into `copy` and to `send` (a download) when given; the copy is kept
+    /// only when everything went through.
+    private static func write(_ parts: [Part], sql: any SQLDatabase, keeping copy: KeptCopy,
+                              send: (@Sendable (ByteBuffer) async throws -> Void)? = nil) async throws {
+        let emit: @Sendable (ByteBuffer) async throws -> Void = { buffer in
+            copy.append(buffer)
+            try await send?(buffer)
+        }
+        do {
+            try await emit(ByteBuffer(string: header + "\r\n"))
+            for part in parts { try await stream(part, sql: sql, emit: emit) }
+            copy.finish()
+        } catch {
+            copy.abandon()
+            throw error
+        }
     }
 
-    /// The rows of one part, as CSV lines written by the database, `chunk` rows at a time in id order.
-    /// Each row yields only its own fields; what is the same on every line (the indicator before,
-    /// the dataset, source and licence after) travels in the aggregate's separator.
+    /// The rows of one part in id order, as CSV lines written by the database: PostgreSQL streams one
+    /// query's rows; SQLite returns `chunk` lines a query as one text, with what is the same on every
+    /// line (the indicator before, the dataset, source and licence after) passed as the aggregate's
+    /// separator.
     static func stream(_ part: Part, sql: any SQLDatabase, emit: @escaping @Sendable (ByteBuffer) async throws -> Void) async throws {
         guard let dataset = part.dataset.id else { return }
         let postgres = sql.dialect.name == "postgresql"
@@ -159,14 +163,6 @@ enum StatisticsExport {
         let line = postgres
             ? "area || ',' || year || ',' || period || ',' || sex || ',' || \(quoted("age")) || ',' || counterpart || ',' || value::text || \(literal("," + unit + ",")) || flag || ',' || \(quoted("note"))"
             : "printf(\(literal("%s,%d,%s,%s,%s,%s,%.15g," + unit.replacingOccurrences(of: "%", with: "%%") + ",%s,%s")), area, year, period, sex, \(quoted("age")), counterpart, value, flag, \(quoted("note")))"
-        let separator = literal(suffix + "\r\n" + prefix)
-        func send(_ lines: String) async throws {
-            var buffer = ByteBufferAllocator().buffer(capacity: lines.utf8.count + prefix.utf8.count + suffix.utf8.count + 2)
-            buffer.writeString(prefix)
-            buffer.writeString(lines)
-            buffer.writeString(suffix + "\r\n")
-            try await emit(buffer)
-        }
         let code = part.indicator.code
         if postgres, let postgresDB = sql as? any PostgresDatabase {
             // PostgreSQL: one query whose rows arrive as a stream with back-pressure (each row one
@@ -197,6 +193,7 @@ enum StatisticsExport {
             return
         }
         // SQLite walks the (indicator, dataset_id, id) index from the last id, a chunk at a time.
+        let separator = literal(suffix + "\r\n" + prefix)
         var last = 0
         while true {
             let query: SQLQueryString = """
@@ -207,7 +204,11 @@ enum StatisticsExport {
                 """
             guard let row = try await sql.raw(query).first(), let lines = try row.decode(column: "lines", as: String?.self),
                   let next = try row.decode(column: "last", as: Int?.self) else { return }
-            try await send(lines)
+            var buffer = ByteBufferAllocator().buffer(capacity: lines.utf8.count + prefix.utf8.count + suffix.utf8.count + 2)
+            buffer.writeString(prefix)
+            buffer.writeString(lines)
+            buffer.writeString(suffix + "\r\n")
+            try await emit(buffer)
             if try row.decode(column: "n", as: Int.self) < chunk { return }
             last = next
         }
@@ -217,7 +218,8 @@ enum StatisticsExport {
     static func holding(_ indicator: String, among datasets: [StatDataset], db: any Database) async throws -> [StatDataset] {
         let ids = try await (db as! any SQLDatabase).raw("SELECT DISTINCT dataset_id FROM stat_observations WHERE indicator = \(bind: indicator)").all()
             .map { try $0.decode(column: "dataset_id", as: UUID.self) }
-        return datasets.filter { $0.id.map(Set(ids).contains) ?? false }
+        let holding = Set(ids)
+        return datasets.filter { $0.id.map(holding.contains) ?? false }
     }
 
     /// The copy being written beside a download: renamed into place only when the download is
@@ -265,15 +267,13 @@ struct StatisticsExportJob: JobHandler {
         try FileManager.default.createDirectory(at: StatisticsExport.directory(app), withIntermediateDirectories: true)
         let visible = try await StatisticsData.visibleDatasets(.visitor, db: db)
         let targets = payload == "*" ? visible : visible.filter { $0.slug == payload }
-        var codes: Set<String> = []
+        var indicators: [String: StatIndicator] = [:]
         for dataset in targets {
-            let held = try await (db as! any SQLDatabase).raw("SELECT DISTINCT indicator FROM stat_observations WHERE dataset_id = \(bind: dataset.requireID())").all()
-                .map { try $0.decode(column: "indicator", as: String.self) }
-            codes.formUnion(held)
-            let indicators = held.isEmpty ? [] : try await StatIndicator.query(on: db).filter(\.$code ~~ held).sort(\.$code).all()
-            try await StatisticsExport.keep(indicators.map { StatisticsExport.Part(indicator: $0, dataset: dataset) }, kind: .dataset, name: dataset.slug, app: app)
+            let parts = try await StatisticsExport.parts(of: dataset, db: db)
+            for part in parts { indicators[part.indicator.code] = part.indicator }
+            try await StatisticsExport.keep(parts, kind: .dataset, name: dataset.slug, app: app)
         }
-        for indicator in codes.isEmpty ? [] : try await StatIndicator.query(on: db).filter(\.$code ~~ Array(codes)).sort(\.$code).all() {
+        for indicator in indicators.values.sorted(by: { $0.code < $1.code }) {
             try await StatisticsExport.keep(try await StatisticsExport.parts(indicator, datasets: visible, db: db), kind: .indicator, name: indicator.code, app: app)
         }
     }

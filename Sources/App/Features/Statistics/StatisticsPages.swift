@@ -222,8 +222,7 @@ enum StatisticsPages {
         let heading = t("statistics.byAge", ["country": name, "year": String(ages.year)])
         let text = ChartText(title: model.indicator.name, subtitle: "\(name), \(ages.year)", yLabel: model.indicator.unit, source: t("statistics.source", ["source": model.sourceLine]),
                              description: t("statistics.byAgeDescription", ["indicator": model.indicator.name, "country": name, "year": String(ages.year)]))
-        let svg = Charts.stackedBars(items, seriesLabels: [("F", t("statistics.sex.F")), ("M", t("statistics.sex.M"))], text: text,
-                                     style: ChartStyle(width: 720, height: 120 + Double(items.count) * 26, decimals: 0, locale: locale, idPrefix: "ages"))
+        let svg = bySex(items, text: text, t: t, language: context.language, idPrefix: "ages", decimals: 0)
         func number(_ value: Double?) -> String { value.map { Charts.format($0, decimals: 0, locale: locale) } ?? "—" }
         // The other chosen areas with values: a link each puts that area first.
         let others = model.selection.areas.filter { area in area != ages.area && area != StatisticsData.region && model.points.contains { $0.area == area } }
@@ -272,7 +271,6 @@ enum StatisticsPages {
         return .section(.id("over-time"), .h2(.text(heading)), .el("figure", .class("chart-figure"), .raw(svg)))
     }
 
-    /// Where a country's emigrants live, or where its immigrants come from: the 15 largest, by sex.
     /// The bilateral chart: the 15 largest counterparts of one country and year, stacked by sex.
     /// `standalone` embeds the stylesheet (the .svg download).
     static func bilateralChart(_ model: IndicatorModel, pairs: [StatisticsData.Pair], t: Localizer, language: Language, standalone: Bool = false) -> String {
@@ -285,11 +283,17 @@ enum StatisticsPages {
         let text = ChartText(title: model.indicator.name + " — " + name + ", \(model.selection.to)", yLabel: model.indicator.unit, unit: "",
                              source: t("statistics.source", ["source": model.sourceLine]),
                              description: t("statistics.bilateralDescription", ["indicator": model.indicator.name, "country": name, "year": String(model.selection.to)]))
-        return Charts.stackedBars(items, seriesLabels: [("F", t("statistics.sex.F")), ("M", t("statistics.sex.M"))], text: text,
-                                  style: ChartStyle(width: 720, height: 120 + Double(items.count) * 26, locale: Locale(identifier: language.rawValue), idPrefix: "bilateral",
-                                                    embedStylesheet: standalone))
+        return bySex(items, text: text, t: t, language: language, idPrefix: "bilateral", standalone: standalone)
     }
 
+    /// Horizontal bars with women and men stacked, sized by their number.
+    static func bySex(_ items: [BarItem], text: ChartText, t: Localizer, language: Language, idPrefix: String, decimals: Int = 1, standalone: Bool = false) -> String {
+        Charts.stackedBars(items, seriesLabels: [("F", t("statistics.sex.F")), ("M", t("statistics.sex.M"))], text: text,
+                           style: ChartStyle(width: 720, height: 120 + Double(items.count) * 26, decimals: decimals, locale: Locale(identifier: language.rawValue),
+                                             idPrefix: idPrefix, embedStylesheet: standalone))
+    }
+
+    /// Where a country's emigrants live, or where its immigrants come from: the chart, the table and the years.
     static func bilateral(_ model: IndicatorModel, pairs: [StatisticsData.Pair], _ context: PageContext) -> Node<HTML.BodyContext> {
         let t = context.t
         guard let area = model.selection.areas.first, !pairs.isEmpty else { return .p(.class("empty"), .text(t("statistics.noDataYear", ["year": String(model.selection.to)]))) }
