@@ -180,12 +180,9 @@ public enum SearchIndexes {
         return SQLiteSearchIndex()
     }
 
-    /// The tags a viewer may see: visitors public only, members also members-only and their
-    /// networks', editors everything (nil: no restriction). Mirrors `Access.canView`.
+    /// The tags a viewer may see (nil: no restriction): the viewer's audience in `Access`.
     static func visibleTags(for viewer: Viewer) -> [String]? {
-        if viewer.isEditor { return nil }
-        guard viewer.isSignedIn else { return ["vis:public"] }
-        return ["vis:public", "vis:members"] + viewer.networkIDs.map { "net:\($0.uuidString.lowercased())" }.sorted()
+        Access.audience(viewer).searchTags
     }
 }
 

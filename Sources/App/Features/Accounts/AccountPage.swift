@@ -15,6 +15,8 @@ enum AccountPage {
         var countries: [(code: String, name: String)]
         /// Events the user registered for (or waits for), soonest first: (id, title, when, waiting).
         var events: [(id: String, title: String, when: String, waiting: Bool)] = []
+        /// Registrations for events since restricted to others: ids only, so they can be given up.
+        var hiddenEvents: [String] = []
         var profileErrors = FormErrors()
         var passwordErrors = FormErrors()
     }
@@ -49,7 +51,14 @@ enum AccountPage {
                 model.events.isEmpty ? .p(.class("empty"), .text(t("account.noEvents"))) : .ul(.forEach(model.events) { event in
                     .li(.link(.event(event.id), .text(event.title)), .text(" — " + event.when),
                         .if(event.waiting, .el("span", .class("badge"), .text(t("events.attendees.waiting")))))
-                })
+                }),
+                .if(!model.hiddenEvents.isEmpty, .group(
+                    .p(.text(t("account.hiddenEvents", ["count": String(model.hiddenEvents.count)]))),
+                    .ul(.forEach(model.hiddenEvents) { id in
+                        .li(.form(.action(SiteURL.eventCancel(id).path), .method(.post), Layout.csrfField(context),
+                                  .button(.type(.submit), .text(t("account.hiddenEventCancel")))))
+                    })
+                ))
             ),
             .h2(.id("profile"), .text(t("account.profile"))),
             FormField.summary(model.profileErrors, t, labels: profileLabels),

@@ -79,13 +79,21 @@ public final class Document: Model, @unchecked Sendable {
     }
 }
 
-extension Document: AccessControlled {
-    /// Unpublished documents are seen like drafts: their submitter and editors (and, while
-    /// pending, the coordinators of their network, through `accessReviewNetworkID`).
-    public var accessVisibility: Visibility { status == .published ? visibility : .draft }
+extension Document: AccessControlledModel {
+    public static let accessColumns = AccessColumns(
+        network: "network_id", status: "status", listedStatuses: [Status.published.rawValue], pendingStatus: Status.pending.rawValue
+    )
+    public var accessVisibility: Visibility { visibility }
+    public var accessState: ItemState {
+        switch status {
+        case .draft: .draft
+        case .pending: .pending
+        case .published: .published
+        case .withdrawn: .withdrawn
+        }
+    }
     public var accessOwnerID: UUID? { $submitter.id }
     public var accessNetworkID: UUID? { $network.id }
-    public var accessReviewNetworkID: UUID? { status == .pending ? $network.id : nil }
 }
 
 public final class DocumentCountry: Model, @unchecked Sendable {

@@ -65,7 +65,7 @@ struct DocumentController: RouteCollection {
             return try await renderForm(req, form: form, errors: errors, document: nil, status: .unprocessableEntity)
         }
         let wantsPublish = body.action != "draft"
-        let canPublish = Access.can(req.viewer, .reviewItem(networkID: references.networks[form.network]?.id))
+        let canPublish = Access.can(req.viewer, .publishDirectly(networkID: references.networks[form.network]?.id))
         let status: Document.Status = !wantsPublish ? .draft : canPublish ? .published : .pending
         let document: Document
         do {
@@ -76,7 +76,7 @@ struct DocumentController: RouteCollection {
         }
         // Uploaded from an event's outcomes by one of its organisers: attach it there.
         if let eventText = req.query[String.self, at: "event"], let eventID = UUID(uuidString: eventText),
-           let event = try await Event.find(eventID, on: req.db), Access.can(req.viewer, .reviewItem(networkID: event.$network.id)) {
+           let event = try await Event.find(eventID, on: req.db), Access.can(req.viewer, .organiseEvent(networkID: event.$network.id)) {
             let outcome = EventOutcome()
             outcome.$event.id = eventID
             outcome.$document.id = try document.requireID()
@@ -97,7 +97,7 @@ struct DocumentController: RouteCollection {
 
     func editForm(req: Request) async throws -> Response {
         let document = try await visibleDocument(req)
-        try req.authorize(.editItem(ownerID: document.$submitter.id, ownerMayEdit: document.status == .draft))
+        try req.authorize(.edit, document)
         let links = try await DocumentLibrary.links(document, db: req.db)
         let form = DocumentForm(document, countries: links.countries, themes: links.themes, network: links.network)
         return try await renderForm(req, form: form, errors: FormErrors(), document: document)
@@ -105,7 +105,7 @@ struct DocumentController: RouteCollection {
 
     func update(req: Request) async throws -> Response {
         let document = try await visibleDocument(req)
-        try req.authorize(.editItem(ownerID: document.$submitter.id, ownerMayEdit: document.status == .draft))
+        try req.authorize(.edit, document)
         let user = try req.requireUser()
         let body = try decode(req)
         let form = DocumentForm(body)
@@ -158,7 +158,8 @@ struct DocumentController: RouteCollection {
             countries: snapshot.countryOptions(language).map { .init(value: $0.code, label: $0.name) },
             themes: references.themes.map { .init(value: $0.key, label: t("theme.\($0.key)")) }.sorted { $0.label.localizedCompare($1.label) == .orderedAscending },
             networks: references.networks.map { .init(value: $0.key, label: t("network.\($0.key)")) }.sorted { $0.label.localizedCompare($1.label) == .orderedAscending },
-            isEditor: req.viewer.isEditor, canPublish: req.viewer.isEditor,
+            isEditor: req.viewer.isEditor, canPublish: Access.can(req.viewer, .publishDirectly(networkID: nil)),
+            publishNetworks: references.networks.filter { Access.can(req.viewer, .publishDirectly(networkID: $0.value.id)) }.map { t("network.\($0.key)") }.sorted(),
             maxUploadMB: req.application.cpmg.settings.maxUploadBytes / 1_048_576, files: files,
             eventID: document == nil ? req.query[String.self, at: "event"].flatMap { UUID(uuidString: $0)?.uuidString.lowercased() } : nil
         )
@@ -177,13 +178,9 @@ struct DocumentController: RouteCollection {
     }
 
     func review(req: Request) async throws -> Response {
-        let viewer = req.viewer
-        guard viewer.isSignedIn else { throw SignInRequired(returnTo: req.url.path) }
-        guard viewer.isEditor || !viewer.coordinatedNetworkIDs.isEmpty else { throw Abort(.forbidden, reason: "error.forbidden") }
-        let pending = Document.query(on: req.db).filter(\.$status == .pending)
-        if !viewer.isEditor { pending.filter(\.$network.$id ~~ Array(viewer.coordinatedNetworkIDs)) }
-        let documents = try await pending.sort(\.$submittedAt).limit(500).all()
-        let failed = viewer.isEditor
+        try req.authorize(.openReviewQueue)
+        let documents = try await Access.reviewable(Document.query(on: req.db), for: req.viewer).sort(\.$submittedAt).limit(500).all()
+        let failed = Access.can(req.viewer, .publishContent)
             ? try await DocumentFile.query(on: req.db).filter(\.$extraction ~~ [.failed, .scanned]).with(\.$document).sort(\.$createdAt, .descending).limit(200).all()
             : []
         let t = req.t
@@ -199,7 +196,6 @@ struct DocumentController: RouteCollection {
         guard let id = req.parameters.get("id", as: UUID.self), let document = try await Document.find(id, on: req.db) else {
             throw Abort(.notFound)
         }
-        if document.status == .withdrawn && Access.canView(req.viewer, WithdrawnProbe(document: document)) { return document }
         guard Access.canView(req.viewer, document) else { throw Abort(.notFound) }
         return document
     }
@@ -245,7 +241,7 @@ struct DocumentController: RouteCollection {
 
     func downloadPrimary(req: Request) async throws -> Response {
         let document = try await visibleDocument(req)
-        guard document.status != .withdrawn || req.viewer.isEditor,
+        guard Access.can(req.viewer, .download, document),
               let file = try await DocumentFile.query(on: req.db).filter(\.$document.$id == document.requireID()).sort(\.$isPrimary, .descending).sort(\.$position).first()
         else { throw Abort(.notFound) }
         return try await send(file, document: document, req: req)
@@ -253,7 +249,7 @@ struct DocumentController: RouteCollection {
 
     func download(req: Request) async throws -> Response {
         let document = try await visibleDocument(req)
-        guard document.status != .withdrawn || req.viewer.isEditor,
+        guard Access.can(req.viewer, .download, document),
               let fileID = req.parameters.get("file", as: UUID.self),
               let file = try await DocumentFile.query(on: req.db).filter(\.$id == fileID).filter(\.$document.$id == document.requireID()).first()
         else { throw Abort(.notFound) }
@@ -318,7 +314,7 @@ struct DocumentController: RouteCollection {
 
     func history(req: Request) async throws -> Response {
         let document = try await visibleDocument(req)
-        try req.authorize(.editItem(ownerID: document.$submitter.id, ownerMayEdit: true))
+        try req.authorize(.seeHistory, document)
         let revisions = try await DocumentRevision.query(on: req.db).filter(\.$document.$id == document.requireID()).sort(\.$at, .descending).all()
         let users = Dictionary(try await User.query(on: req.db).filter(\.$id ~~ revisions.compactMap(\.userID)).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
         let t = req.t
@@ -326,12 +322,4 @@ struct DocumentController: RouteCollection {
             DocumentLists.history(document: document, revisions: revisions, users: users, context: context)
         }
     }
-}
-
-/// A withdrawn document shows its tombstone to whoever could see it while it was published.
-private struct WithdrawnProbe: AccessControlled {
-    let document: Document
-    var accessVisibility: Visibility { document.visibility }
-    var accessOwnerID: UUID? { document.$submitter.id }
-    var accessNetworkID: UUID? { document.$network.id }
 }

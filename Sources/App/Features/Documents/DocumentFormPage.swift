@@ -17,7 +17,10 @@ enum DocumentFormPage {
         var themes: [Option]
         var networks: [Option]
         var isEditor: Bool
+        /// Editors publish whatever they send.
         var canPublish: Bool
+        /// The networks whose documents this coordinator publishes straight away (names).
+        var publishNetworks: [String] = []
         var maxUploadMB: Int
         /// Files already attached (edit).
         var files: [String] = []
@@ -106,8 +109,11 @@ enum DocumentFormPage {
                     .class("actions"),
                     isNew
                         ? .group(
-                            .button(.type(.submit), .name("action"), .value("submit"), .class("primary"), .text(t(model.canPublish ? "documents.action.publish" : "documents.action.submit"))),
-                            .button(.type(.submit), .name("action"), .value("draft"), .text(t("documents.action.draft")))
+                            .button(.type(.submit), .name("action"), .value("submit"), .class("primary"),
+                                    .text(t(model.canPublish ? "documents.action.publish" : model.publishNetworks.isEmpty ? "documents.action.submit" : "documents.action.send"))),
+                            .button(.type(.submit), .name("action"), .value("draft"), .text(t("documents.action.draft"))),
+                            .if(!model.canPublish && !model.publishNetworks.isEmpty,
+                                .p(.class("hint"), .text(t("documents.form.coordinatorPublishes", ["networks": model.publishNetworks.joined(separator: ", ")]))))
                         )
                         : .button(.type(.submit), .name("action"), .value("save"), .class("primary"), .text(t("documents.action.save")))
                 )

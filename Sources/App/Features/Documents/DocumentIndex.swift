@@ -76,7 +76,7 @@ enum DocumentIndex {
         let result = try await SearchIndexes.make(for: db).search(request, viewer: viewer, on: db)
         let ids = result.hits.compactMap { UUID(uuidString: $0.itemID) }
         // Only what a hit shows: decoding every field of a document costs more than the search.
-        let documents = ids.isEmpty ? [] : try await Document.query(on: db).filter(\.$id ~~ ids)
+        let documents = ids.isEmpty ? [] : try await Access.listed(Document.query(on: db), for: viewer).filter(\.$id ~~ ids)
             .field(\.$id).field(\.$title).field(\.$authorsJSON).field(\.$publisher).field(\.$year).field(\.$month).field(\.$day)
             .field(\.$kind).field(\.$regional).all()
         let byID = Dictionary(uniqueKeysWithValues: documents.compactMap { d in d.id.map { ($0, d) } })

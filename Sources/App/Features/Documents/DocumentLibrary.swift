@@ -238,30 +238,31 @@ enum DocumentLibrary {
         _ transition: Transition, document: Document, comment: String, viewer: Viewer, user: User,
         app: Application, db: any Database, now: Date
     ) async throws -> TransitionProblem? {
-        let ownerMayAct = document.$submitter.id == viewer.userID
+        let action: ItemAction = switch transition {
+        case .submit: .submit
+        case .publish: .publish
+        case .return: .return
+        case .withdraw: .withdraw
+        }
+        guard Access.can(viewer, action, document) else {
+            // Allowed in another state: the page was stale, not the person wrong.
+            return Self.allowedInSomeState(action, document: document, viewer: viewer) ? .wrongState : .notAllowed
+        }
         switch transition {
         case .submit:
-            guard ownerMayAct || viewer.isEditor else { return .notAllowed }
-            guard document.status == .draft else { return .wrongState }
             document.status = .pending
             document.submittedAt = now
         case .publish:
-            guard Access.can(viewer, .reviewItem(networkID: document.$network.id)) else { return .notAllowed }
-            guard document.status == .pending || document.status == .draft || document.status == .withdrawn else { return .wrongState }
             document.status = .published
             document.publishedAt = document.publishedAt ?? now
             document.reviewComment = nil
             document.withdrawnAt = nil
             document.withdrawalReason = nil
         case .return:
-            guard Access.can(viewer, .reviewItem(networkID: document.$network.id)) else { return .notAllowed }
-            guard document.status == .pending else { return .wrongState }
             guard !comment.isEmpty else { return .commentRequired }
             document.status = .draft
             document.reviewComment = comment
         case .withdraw:
-            guard viewer.isEditor || (ownerMayAct && document.status != .withdrawn) else { return .notAllowed }
-            guard document.status == .published else { return .wrongState }
             guard !comment.isEmpty else { return .commentRequired }
             document.status = .withdrawn
             document.withdrawnAt = now
@@ -283,6 +284,18 @@ enum DocumentLibrary {
         }
         try await reindex(document, app: app, db: db)
         return nil
+    }
+
+    /// Whether the viewer could take `action` on the document were it in another state.
+    private static func allowedInSomeState(_ action: ItemAction, document: Document, viewer: Viewer) -> Bool {
+        Document.Status.allCases.contains { status in
+            let probe = Document()
+            probe.status = status
+            probe.visibility = document.visibility
+            probe.$submitter.id = document.$submitter.id
+            probe.$network.id = document.$network.id
+            return Access.can(viewer, action, probe)
+        }
     }
 
     // MARK: - Search index

@@ -54,11 +54,15 @@ enum DocumentShow {
         var events: [(id: String, title: String)] = []
         var citation: DocumentCitation.Formatted
         var canEdit: Bool
-        var canReview: Bool
+        var canPublish: Bool
+        var canReturn: Bool
         var canSubmit: Bool
         var canWithdraw: Bool
         var canSeeHistory: Bool
-        var isEditor: Bool
+        /// A withdrawn document's whole page and files, not its tombstone.
+        var canDownload: Bool
+        /// Retry a failed text extraction.
+        var canRetryExtraction: Bool
         var jsonLD: String
     }
 
@@ -68,7 +72,6 @@ enum DocumentShow {
         let themes = try await DocumentTheme.query(on: db).filter(\.$document.$id == id).with(\.$theme).all().map(\.theme)
         let network = try await document.$network.get(on: db)
         let files = try await DocumentFile.query(on: db).filter(\.$document.$id == id).sort(\.$position).all()
-        let isOwner = document.$submitter.id == viewer.userID
         let related = try await relatedDocuments(document, countries: countries.compactMap(\.id), themes: themes.compactMap(\.id), viewer: viewer, db: db)
         let record = try await DocumentCitation.record(document, app: app, db: db)
         let events = try await EventOutcome.query(on: db).filter(\.$document.$id == id).with(\.$event).all()
@@ -89,12 +92,14 @@ enum DocumentShow {
             },
             related: related,
             citation: DocumentCitation.formatted(record),
-            canEdit: Access.can(viewer, .editItem(ownerID: document.$submitter.id, ownerMayEdit: document.status == .draft)) && document.status != .withdrawn,
-            canReview: Access.can(viewer, .reviewItem(networkID: document.$network.id)),
-            canSubmit: (isOwner || viewer.isEditor) && document.status == .draft,
-            canWithdraw: (viewer.isEditor || isOwner) && document.status == .published,
-            canSeeHistory: Access.can(viewer, .editItem(ownerID: document.$submitter.id, ownerMayEdit: true)),
-            isEditor: viewer.isEditor,
+            canEdit: Access.can(viewer, .edit, document),
+            canPublish: Access.can(viewer, .publish, document),
+            canReturn: Access.can(viewer, .return, document),
+            canSubmit: Access.can(viewer, .submit, document),
+            canWithdraw: Access.can(viewer, .withdraw, document),
+            canSeeHistory: Access.can(viewer, .seeHistory, document),
+            canDownload: Access.can(viewer, .download, document),
+            canRetryExtraction: Access.can(viewer, .publishContent),
             jsonLD: DocumentCitation.jsonLD(document, record: record, countries: countries, base: app.cpmg.settings.publicURL, files: files)
         )
         model.events = events
@@ -113,8 +118,7 @@ enum DocumentShow {
         }
         let best = score.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.uuidString < $1.key.uuidString }.prefix(50).map(\.key)
         guard !best.isEmpty else { return [] }
-        let candidates = try await Document.query(on: db).filter(\.$id ~~ best).filter(\.$status == .published).all()
-            .filter { Access.canView(viewer, $0) }
+        let candidates = try await Access.listed(Document.query(on: db), for: viewer).filter(\.$id ~~ best).all()
         let byID: [UUID: Document] = Dictionary(uniqueKeysWithValues: candidates.compactMap { d in d.id.map { ($0, d) } })
         return best.compactMap { byID[$0] }.prefix(5).map { Related(id: $0.id!.uuidString, title: $0.title, date: $0.isoDate) }
     }
@@ -148,7 +152,7 @@ enum DocumentShow {
 
     static func view(_ model: Model, _ context: PageContext) -> Node<HTML.BodyContext> {
         let t = context.t
-        if model.status == .withdrawn && !model.isEditor {
+        if model.status == .withdrawn && !model.canDownload {
             return .element(named: "article", nodes: [
                 .class("document tombstone"),
                 .h1(.text(model.title)),
@@ -223,7 +227,7 @@ enum DocumentShow {
                     .el("span", .class("file-name"), .text(file.name)),
                     .el("span", .class("file-meta"), .text(" — " + [file.kindLabel, ByteCountFormatter.string(fromByteCount: Int64(file.size), countStyle: .file),
                                                                  file.pages.map { t.plural("documents.pages", $0) } ?? ""].filter { !$0.isEmpty }.joined(separator: ", "))),
-                    .if(model.isEditor || model.canEdit, extractionState(file, model: model, context))
+                    .if(model.canRetryExtraction || model.canEdit, extractionState(file, model: model, context))
                 )
             })
         )
@@ -239,7 +243,7 @@ enum DocumentShow {
                 .class("notice warn"),
                 .p(.text(t(file.extraction == .scanned ? "documents.extraction.scanned" : "documents.extraction.failed"))),
                 .unwrap(file.extractionError) { .p(.class("hint"), .text($0)) },
-                .if(model.isEditor, .form(
+                .if(model.canRetryExtraction, .form(
                     .action(SiteURL.documentRetryExtraction(model.id, file.id).path),
                     .method(.post),
                     Layout.csrfField(context),
@@ -264,7 +268,7 @@ enum DocumentShow {
 
     static func statusPanel(_ model: Model, _ context: PageContext) -> Node<HTML.BodyContext> {
         let t = context.t
-        let actions = model.canEdit || model.canReview || model.canSubmit || model.canWithdraw || model.canSeeHistory
+        let actions = model.canEdit || model.canPublish || model.canReturn || model.canSubmit || model.canWithdraw || model.canSeeHistory
         guard actions || model.status != .published else { return .empty }
         return .div(
             .class("status-panel status-\(model.status.rawValue)"),
@@ -276,8 +280,8 @@ enum DocumentShow {
                 .if(model.canEdit, .link(.documentEdit(model.id), .class("button"), .text(t("documents.action.edit")))),
                 .if(model.canSeeHistory, .link(.documentHistory(model.id), .class("button"), .text(t("documents.action.history")))),
                 .if(model.canSubmit, transitionForm(model, "submit", "documents.action.submit", context)),
-                .if(model.canReview && model.status != .published, transitionForm(model, "publish", "documents.action.publishNow", context, primary: true)),
-                .if(model.canReview && model.status == .pending, transitionForm(model, "return", "documents.action.return", context, comment: "documents.returnComment")),
+                .if(model.canPublish, transitionForm(model, "publish", "documents.action.publishNow", context, primary: true)),
+                .if(model.canReturn, transitionForm(model, "return", "documents.action.return", context, comment: "documents.returnComment")),
                 .if(model.canWithdraw, transitionForm(model, "withdraw", "documents.action.withdraw", context, comment: "documents.withdrawReason"))
             )
         )

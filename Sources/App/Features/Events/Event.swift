@@ -3,7 +3,7 @@ import FluentSQL
 import Foundation
 
 /// A meeting, workshop, seminar … of the regional calendar.
-public final class Event: Model, AccessControlled, @unchecked Sendable {
+public final class Event: Model, AccessControlledModel, @unchecked Sendable {
     public static let schema = "events"
 
     public enum Kind: String, Codable, Sendable, CaseIterable { case meeting, workshop, seminar, conference, training, webinar, consultation }
@@ -47,7 +47,10 @@ public final class Event: Model, AccessControlled, @unchecked Sendable {
 
     public init() {}
 
+    /// Every event is listed, cancelled ones marked as such.
+    public static let accessColumns = AccessColumns(network: "network_id")
     public var accessVisibility: Visibility { visibility }
+    public var accessState: ItemState { status == .cancelled ? .cancelled : .published }
     public var accessOwnerID: UUID? { nil }
     public var accessNetworkID: UUID? { $network.id }
 

@@ -37,7 +37,7 @@ struct EventController: RouteCollection {
     }
 
     private func requireOrganiser(_ req: Request, _ event: Event) throws {
-        try req.authorize(.reviewItem(networkID: event.$network.id))
+        try req.authorize(.organiseEvent(networkID: event.$network.id))
     }
 
     // MARK: - Calendar pages
@@ -46,7 +46,7 @@ struct EventController: RouteCollection {
         let filters = EventCalendar.Filters(pairs: req.queryPairs)
         let references = try await req.application.cpmg.references.get(req.db, now: req.now)
         var model = EventPages.IndexModel(filters: filters, mode: .upcoming, events: [], month: nil,
-                                          canCreate: EventPages.canCreate(req.viewer), references: references)
+                                          canCreate: Access.can(req.viewer, .createEvent), references: references)
         if let month = req.query[String.self, at: "month"] {
             guard let start = EventPages.monthStart(month) else {
                 return req.page(.badRequest, title: req.t("events.title")) { EventPages.badMonth(month, $0) }
@@ -108,7 +108,7 @@ struct EventController: RouteCollection {
             waiting: registrations.filter { $0.status == .waiting }.count,
             mine: mine?.status, closedReason: EventRegistrations.closedReason(event, now: req.now),
             outcomes: visibleOutcomes, hiddenOutcomes: outcomes.count - visibleOutcomes.count,
-            isOrganiser: Access.can(req.viewer, .reviewItem(networkID: event.$network.id)),
+            isOrganiser: Access.can(req.viewer, .organiseEvent(networkID: event.$network.id)),
             userZone: try await userZone(req), base: req.application.cpmg.settings.publicURL, now: req.now
         )
         return req.page(title: event.title, current: .events(query: []),
@@ -120,14 +120,14 @@ struct EventController: RouteCollection {
     // MARK: - Creating and editing
 
     func newForm(req: Request) async throws -> Response {
-        guard EventPages.canCreate(req.viewer) else { throw Abort(.forbidden) }
+        try req.authorize(.createEvent)
         var form = EventForm()
         form.timeZone = "America/Port_of_Spain"
         return try await renderForm(req, form: form, errors: FormErrors(), event: nil)
     }
 
     func create(req: Request) async throws -> Response {
-        guard EventPages.canCreate(req.viewer) else { throw Abort(.forbidden) }
+        try req.authorize(.createEvent)
         let user = try req.requireUser()
         let (form, checked, errors) = try await read(req)
         guard let checked, errors.isEmpty else { return try await renderForm(req, form: form, errors: errors, event: nil, status: .unprocessableEntity) }
@@ -169,9 +169,8 @@ struct EventController: RouteCollection {
         let checked = form.check(countries: Set(snapshot.countriesByISO2.keys), networks: Set(snapshot.networksBySlug.keys),
                                  themeSlugs: Set(snapshot.themesBySlug.keys), errors: &errors)
         // Coordinators (not editors) may only file events under a network they coordinate.
-        if !req.viewer.isEditor {
-            let coordinated = snapshot.networksBySlug.filter { req.viewer.coordinatedNetworkIDs.contains($0.value.id ?? UUID()) }.map(\.key)
-            if !coordinated.contains(form.network) { errors.add("network", "events.form.networkYours") }
+        if !Access.can(req.viewer, .organiseEvent(networkID: snapshot.networksBySlug[form.network]?.id)) {
+            errors.add("network", "events.form.networkYours")
         }
         return (form, errors.isEmpty ? checked : nil, errors)
     }
@@ -235,9 +234,18 @@ struct EventController: RouteCollection {
         return req.redirect(to: .event(event.code), notice: notice)
     }
 
+    /// A member may always give up their own place, even when the event has since been
+    /// restricted to others; they are then sent back to their account, which names no title.
     func cancel(req: Request) async throws -> Response {
-        let event = try await visibleEvent(req)
         let user = try req.requireUser()
+        guard let id = req.parameters.get("id", as: UUID.self), let event = try await Event.find(id, on: req.db) else { throw Abort(.notFound) }
+        guard Access.canView(req.viewer, event) else {
+            let registered = try await EventRegistration.query(on: req.db).filter(\.$event.$id == id)
+                .filter(\.$user.$id == user.requireID()).filter(\.$status != .cancelled).count() > 0
+            guard registered else { throw Abort(.notFound) }
+            _ = try await EventRegistrations.cancel(user, for: event, app: req.application, db: req.db, now: req.now)
+            return req.redirect(to: .account, notice: "notice.eventCancelled")
+        }
         let done = try await EventRegistrations.cancel(user, for: event, app: req.application, db: req.db, now: req.now)
         return req.redirect(to: .event(event.code), notice: done ? "notice.eventCancelled" : "notice.eventNothingToCancel")
     }

@@ -5,7 +5,6 @@ import Vapor
 
 /// The views of the calendar.
 enum EventPages {
-    static func canCreate(_ viewer: Viewer) -> Bool { viewer.isEditor || !viewer.coordinatedNetworkIDs.isEmpty }
 
     static func slug(_ title: String, day: String) -> String {
         Slug.from(title, fallback: "event") + (day.count >= 4 ? "-" + day.prefix(4) : "")

@@ -26,7 +26,7 @@ struct FeedController: RouteCollection {
         // Feeds are public: they are read by programs that never log in.
         let result = try await SearchIndexes.make(for: req.db).search(request, viewer: .visitor, on: req.db)
         let ids = result.hits.compactMap { UUID(uuidString: $0.itemID) }
-        let documents = ids.isEmpty ? [] : try await Document.query(on: req.db).filter(\.$id ~~ ids).with(\.$themes).with(\.$files).all()
+        let documents = ids.isEmpty ? [] : try await Access.listed(Document.query(on: req.db), for: .visitor).filter(\.$id ~~ ids).with(\.$themes).with(\.$files).all()
         let byID = Dictionary(uniqueKeysWithValues: documents.map { ($0.id!, $0) })
         let base = req.application.cpmg.settings.publicURL
         let english = req.application.cpmg.catalog.localizer(.en)
@@ -76,16 +76,17 @@ struct FeedController: RouteCollection {
         for indicator in try await StatIndicator.query(on: req.db).sort(\.$code).all() {
             entries.append(Sitemap.Entry(location: SiteURL.statisticsIndicator(indicator.code, query: []).absolute(base: base), changeFrequency: .monthly))
         }
-        for dataset in try await StatDataset.query(on: req.db).filter(\.$status == .published).filter(\.$visibility == .public).all() {
+        // What any visitor may find: the sitemap is public, whoever asks.
+        for dataset in try await Access.listed(StatDataset.query(on: req.db), for: .visitor).all() {
             entries.append(Sitemap.Entry(location: SiteURL.statisticsDataset(dataset.slug).absolute(base: base), lastModified: dataset.updatedAt))
         }
-        for event in try await Event.query(on: req.db).filter(\.$visibility == .public).sort(\.$startsAt, .descending).limit(5000).all() {
+        for event in try await Access.listed(Event.query(on: req.db), for: .visitor).sort(\.$startsAt, .descending).limit(5000).all() {
             entries.append(Sitemap.Entry(location: SiteURL.event(event.code).absolute(base: base), lastModified: event.updatedAt))
         }
         for country in try await Country.query(on: req.db).sort(\.$iso2).all() {
             entries.append(Sitemap.Entry(location: SiteURL.country(country.iso2.lowercased()).absolute(base: base), changeFrequency: .weekly))
         }
-        let documents = try await Document.query(on: req.db).filter(\.$status == .published).filter(\.$visibility == .public)
+        let documents = try await Access.listed(Document.query(on: req.db), for: .visitor)
             .sort(\.$updatedAt, .descending).limit(Sitemap.maxEntriesPerFile - entries.count).all()
         entries += documents.map { Sitemap.Entry(location: SiteURL.document($0.id!.uuidString).absolute(base: base), lastModified: $0.updatedAt) }
         var headers = HTTPHeaders()

@@ -49,8 +49,16 @@ public final class StatDataset: Model, @unchecked Sendable {
     public init() {}
 }
 
-extension StatDataset: AccessControlled {
-    public var accessVisibility: Visibility { status == .published ? visibility : .draft }
+extension StatDataset: AccessControlledModel {
+    public static let accessColumns = AccessColumns(status: "status", listedStatuses: [Status.published.rawValue], pendingStatus: Status.pending.rawValue)
+    public var accessVisibility: Visibility { visibility }
+    public var accessState: ItemState {
+        switch status {
+        case .draft: .draft
+        case .pending: .pending
+        case .published: .published
+        }
+    }
     public var accessOwnerID: UUID? { $submitter.id }
     public var accessNetworkID: UUID? { nil }
 }

@@ -43,7 +43,7 @@ struct StatisticsController: RouteCollection {
     }
 
     func feed(req: Request) async throws -> Response {
-        let datasets = try await StatDataset.query(on: req.db).filter(\.$status == .published).filter(\.$visibility == .public)
+        let datasets = try await Access.listed(StatDataset.query(on: req.db), for: .visitor)
             .sort(\.$publishedAt, .descending).limit(50).all()
         return StatisticsIndexing.atom(datasets, app: req.application, now: req.now)
     }

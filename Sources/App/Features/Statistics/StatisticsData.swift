@@ -18,7 +18,7 @@ enum StatisticsData {
     /// The datasets the viewer may see: published, and public unless signed in (members) — the
     /// one rule of `Access.canView`.
     static func visibleDatasets(_ viewer: Viewer, db: any Database) async throws -> [StatDataset] {
-        try await StatDataset.query(on: db).all().filter { Access.canView(viewer, $0) }
+        try await Access.listed(StatDataset.query(on: db), for: viewer).all()
     }
 
     /// Observations of an indicator, filtered by areas (empty: all), years and sex, ordered by area and year.

@@ -169,7 +169,7 @@ struct StatisticsUploadController: RouteCollection {
         let file = req.parameters.get("file") ?? ""
         guard file.hasSuffix(".csv"), let number = Int(file.dropLast(4)),
               let dataset = try await StatDataset.query(on: req.db).filter(\.$slug == (req.parameters.get("slug") ?? "")).first(),
-              Access.canView(req.viewer, dataset) || Access.can(req.viewer, .editItem(ownerID: dataset.$submitter.id, ownerMayEdit: true)),
+              Access.canView(req.viewer, dataset),
               let version = try await StatDatasetVersion.query(on: req.db).filter(\.$dataset.$id == dataset.requireID()).filter(\.$number == number).first()
         else { throw Abort(.notFound) }
         var headers = HTTPHeaders()
