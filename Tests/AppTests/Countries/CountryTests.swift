@@ -136,6 +136,47 @@ struct CountryTests {
         }
     }
 
+    @Test("A figure too large for an Int is refused at its field; an old revision holding one still renders everywhere", arguments: TestDatabase.all)
+    func hugeFigures(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            // given: an editor, and a revision saved before the limit existed, with 1e30 people
+            let editor = try await Fixtures.login(app, as: try await Fixtures.user(app, email: "e@example.org", role: .editor))
+            func facts(_ population: String) -> [(String, String)] {
+                [("base", "0"), ("officialName", "Jamaica"), ("capital", "Kingston"), ("languages", "English"), ("currency", "JMD"),
+                 ("timeZone", "America/Jamaica"), ("populationValue", population), ("populationYear", "2023"), ("populationSource", "World Bank"),
+                 ("areaValue", "10990"), ("areaYear", "2023"), ("areaSource", "World Bank"), ("action", "save")]
+            }
+            // when / then: out-of-range values are named at the field, nothing saved
+            for huge in ["1e30", "9223372036854775808", "99999999999", "1e308", "inf", "nan", "-1"] {
+                let answer = try await editor.post("/countries/jm/edit/facts", facts(huge))
+                #expect(answer.status == .unprocessableEntity, "\(huge)")
+                #expect(answer.text.contains(#"id="f-populationValue-error""#), "\(huge)")
+            }
+            #expect(try await CountryRevision.query(on: app.db).count() == 0)
+            #expect(try await editor.post("/countries/jm/edit/facts", facts("2837077")).status == .seeOther)
+            let country = try #require(try await Country.query(on: app.db).filter(\.$iso2 == "JM").first())
+            var content = try await CountryProfiles.current(country, db: app.db).content
+            content.facts.population?.value = 1e30
+            let revision = CountryRevision()
+            revision.$country.id = try country.requireID()
+            revision.number = 2
+            revision.$user.id = try #require(try await User.query(on: app.db).first()?.requireID())
+            revision.at = Date()
+            revision.summary = "stored before limits"
+            revision.part = "facts"
+            revision.contentJSON = content.json
+            try await revision.create(on: app.db)
+            // then: every page that shows the value answers, and the process lives on
+            for path in ["/countries/jm", "/countries/jm/history", "/countries/jm/history/diff?from=1&to=2", "/countries/jm/edit/facts",
+                         "/countries/jm/history/diff?from=0&to=99999999999999999999", "/countries/compare?c=jm,tt"] {
+                let answer = try await editor.get(path)
+                #expect(answer.status.code < 500, "\(path): \(answer.status)")
+            }
+            #expect(try await editor.get("/countries/jm/edit/facts").text.contains("1e+30"))
+            #expect(try await TestBrowser(app).get("/healthz").status == .ok)
+        }
+    }
+
     @Test("Every save is a revision; the history compares two and an editor restores an old one", arguments: TestDatabase.all)
     func historyDiffRestore(database: TestDatabase) async throws {
         try await withApp(database) { app in

@@ -295,8 +295,14 @@ struct CountryForm {
     static func figure(_ name: String, _ text: (value: String, year: String, source: String), currentYear: Int, errors: inout FormErrors) -> ProfileContent.Figure? {
         if text.value.isEmpty && text.year.isEmpty && text.source.isEmpty { return nil }
         let cleaned = text.value.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{00A0}", with: "")
-        let value = Double(cleaned)
-        if value == nil || !(value!.isFinite) || value! < 0 { errors.add("\(name)Value", "countries.form.numberInvalid") }
+        var value = Double(cleaned)
+        if value == nil || !(value!.isFinite) || value! < 0 {
+            errors.add("\(name)Value", "countries.form.numberInvalid")
+            value = nil
+        } else if value! > CountryForm.largest {
+            errors.add("\(name)Value", "countries.form.numberTooLarge")
+            value = nil
+        }
         let year = Int(text.year)
         if text.year.isEmpty { errors.add("\(name)Year", "countries.form.figureYearRequired") }
         else if year == nil || !(1900...currentYear).contains(year!) { errors.add("\(name)Year", "countries.form.yearInvalid") }
@@ -308,8 +314,18 @@ struct CountryForm {
 
     static func texts(_ figure: ProfileContent.Figure?) -> (value: String, year: String, source: String) {
         guard let figure else { return ("", "", "") }
-        let value = figure.value.rounded() == figure.value ? String(Int(figure.value)) : String(figure.value)
+        let value = CountryForm.plain(figure.value)
         return (value, figure.year == 0 ? "" : String(figure.year), figure.source)
+    }
+
+    /// Larger than any population or area on Earth (people, km²): beyond it a figure is a typo.
+    static let largest = 10_000_000_000.0
+
+    /// A stored figure as the form shows it: whole numbers without ".0", anything else (even a
+    /// value saved before limits existed, or out of range) as Swift prints it; never a trap.
+    static func plain(_ value: Double) -> String {
+        if let whole = Int64(exactly: value) { return String(whole) }
+        return String(value)
     }
 
     static func day(_ date: Date) -> String {
