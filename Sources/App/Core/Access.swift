@@ -123,6 +123,8 @@ public struct Audience: Sendable, Equatable {
 /// Things a viewer may do that are not about one item.
 public enum Action: Sendable, Equatable {
     case contribute
+    /// Details kept for members: focal points' names, events' online links.
+    case seeMemberDetails
     case reviewMembershipRequests
     case manageAccounts
     case readAuditLog
@@ -278,7 +280,7 @@ public enum Access {
     public static func can(_ viewer: Viewer, _ action: Action) -> Bool {
         guard viewer.isSignedIn else { return false }
         switch action {
-        case .contribute:
+        case .contribute, .seeMemberDetails:
             return true
         case .reviewMembershipRequests, .publishContent, .restoreRevision:
             return viewer.isEditor

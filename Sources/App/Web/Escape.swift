@@ -44,6 +44,13 @@ extension Node {
     }
 }
 
+extension Node where Context == HTML.FormContext {
+    /// Where a form is sent: a typed address, escaped like every attribute.
+    static func action(_ url: SiteURL) -> Node {
+        .attr("action", url.path)
+    }
+}
+
 /// schema.org data for a `<script type="application/ld+json">`: sorted keys, and `<`, `>`, `&`
 /// escaped so that no value can close the script element.
 enum JSONLD {

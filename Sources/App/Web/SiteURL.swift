@@ -104,73 +104,94 @@ public enum SiteURL: Sendable, Equatable {
         case .passwordForgot: ("/password/forgot", [])
         case .passwordReset(let token): ("/password/reset", token.map { [("token", $0)] } ?? [])
         case .adminMembers(let status): ("/admin/members", status.map { [("status", $0)] } ?? [])
-        case .adminMember(let id): ("/admin/members/\(id)", [])
-        case .adminMemberDecision(let id): ("/admin/members/\(id)/decision", [])
-        case .adminMemberRoles(let id): ("/admin/members/\(id)/roles", [])
-        case .adminMemberSuspension(let id): ("/admin/members/\(id)/suspension", [])
+        case .adminMember(let id): ("/admin/members/\(seg(id))", [])
+        case .adminMemberDecision(let id): ("/admin/members/\(seg(id))/decision", [])
+        case .adminMemberRoles(let id): ("/admin/members/\(seg(id))/roles", [])
+        case .adminMemberSuspension(let id): ("/admin/members/\(seg(id))/suspension", [])
         case .adminAudit(let page): ("/admin/audit", page.map { [("page", String($0))] } ?? [])
         case .adminOutbox(let page): ("/admin/outbox", page.map { [("page", String($0))] } ?? [])
         case .healthz: ("/healthz", [])
         case .metrics: ("/metrics", [])
         case .robots: ("/robots.txt", [])
-        case .stylesheet(let version): ("/assets/site.\(version).css", [])
+        case .stylesheet(let version): ("/assets/site.\(seg(version)).css", [])
         case .documents(let query): ("/documents", query.map { ($0.name, $0.value ?? "") })
         case .documentNew: ("/documents/new", [])
         case .documentsMine: ("/documents/mine", [])
         case .documentsReview: ("/documents/review", [])
-        case .document(let id): ("/documents/\(id)", [])
-        case .documentEdit(let id): ("/documents/\(id)/edit", [])
-        case .documentFile(let id): ("/documents/\(id)/file", [])
-        case .documentFileByID(let id, let file): ("/documents/\(id)/files/\(file)", [])
-        case .documentBibTeX(let id): ("/documents/\(id)/cite.bib", [])
-        case .documentRIS(let id): ("/documents/\(id)/cite.ris", [])
-        case .documentHistory(let id): ("/documents/\(id)/history", [])
-        case .documentTransition(let id): ("/documents/\(id)/review", [])
-        case .documentRetryExtraction(let id, let file): ("/documents/\(id)/files/\(file)/extract", [])
+        case .document(let id): ("/documents/\(seg(id))", [])
+        case .documentEdit(let id): ("/documents/\(seg(id))/edit", [])
+        case .documentFile(let id): ("/documents/\(seg(id))/file", [])
+        case .documentFileByID(let id, let file): ("/documents/\(seg(id))/files/\(seg(file))", [])
+        case .documentBibTeX(let id): ("/documents/\(seg(id))/cite.bib", [])
+        case .documentRIS(let id): ("/documents/\(seg(id))/cite.ris", [])
+        case .documentHistory(let id): ("/documents/\(seg(id))/history", [])
+        case .documentTransition(let id): ("/documents/\(seg(id))/review", [])
+        case .documentRetryExtraction(let id, let file): ("/documents/\(seg(id))/files/\(seg(file))/extract", [])
         case .documentsFeed(let query): ("/feeds/documents.atom", query.map { ($0.name, $0.value ?? "") })
         case .oai: ("/oai", [])
         case .sitemap: ("/sitemap.xml", [])
         case .countries: ("/countries", [])
         case .countriesCompare(let codes): ("/countries/compare", codes.isEmpty ? [] : [("c", codes.joined(separator: ","))])
-        case .country(let code): ("/countries/\(code)", [])
-        case .countryEdit(let code, let part): ("/countries/\(code)/edit/\(part)", [])
-        case .countryHistory(let code): ("/countries/\(code)/history", [])
+        case .country(let code): ("/countries/\(seg(code))", [])
+        case .countryEdit(let code, let part): ("/countries/\(seg(code))/edit/\(seg(part))", [])
+        case .countryHistory(let code): ("/countries/\(seg(code))/history", [])
         case .countryDiff(let code, let from, let to):
-            ("/countries/\(code)/history/diff", [from.map { ("from", String($0)) }, to.map { ("to", String($0)) }].compactMap { $0 })
-        case .countryRestore(let code, let number): ("/countries/\(code)/history/\(number)/restore", [])
+            ("/countries/\(seg(code))/history/diff", [from.map { ("from", String($0)) }, to.map { ("to", String($0)) }].compactMap { $0 })
+        case .countryRestore(let code, let number): ("/countries/\(seg(code))/history/\(seg(number))/restore", [])
         case .events(let query): ("/events", query.map { ($0.name, $0.value ?? "") })
         case .eventNew: ("/events/new", [])
-        case .event(let id): ("/events/\(id)", [])
-        case .eventEdit(let id): ("/events/\(id)/edit", [])
-        case .eventICS(let id): ("/events/\(id).ics", [])
+        case .event(let id): ("/events/\(seg(id))", [])
+        case .eventEdit(let id): ("/events/\(seg(id))/edit", [])
+        case .eventICS(let id): ("/events/\(seg(id)).ics", [])
         case .eventsICS(let query): ("/events.ics", query.map { ($0.name, $0.value ?? "") })
-        case .privateCalendar(let token): ("/calendar/\(token).ics", [])
-        case .eventRegister(let id): ("/events/\(id)/register", [])
-        case .eventCancel(let id): ("/events/\(id)/cancel", [])
-        case .eventAttendees(let id): ("/events/\(id)/attendees", [])
-        case .eventAttendeesCSV(let id): ("/events/\(id)/attendees.csv", [])
-        case .eventOutcomes(let id): ("/events/\(id)/outcomes", [])
-        case .eventOutcomeRemove(let id, let document): ("/events/\(id)/outcomes/\(document)/remove", [])
+        case .privateCalendar(let token): ("/calendar/\(seg(token)).ics", [])
+        case .eventRegister(let id): ("/events/\(seg(id))/register", [])
+        case .eventCancel(let id): ("/events/\(seg(id))/cancel", [])
+        case .eventAttendees(let id): ("/events/\(seg(id))/attendees", [])
+        case .eventAttendeesCSV(let id): ("/events/\(seg(id))/attendees.csv", [])
+        case .eventOutcomes(let id): ("/events/\(seg(id))/outcomes", [])
+        case .eventOutcomeRemove(let id, let document): ("/events/\(seg(id))/outcomes/\(seg(document))/remove", [])
         case .eventsFeed: ("/feeds/events.atom", [])
         case .accountCalendar: ("/account/calendar", [])
         case .statistics: ("/statistics", [])
-        case .statisticsIndicator(let code, let query): ("/statistics/indicators/\(code)", query.map { ($0.name, $0.value ?? "") })
+        case .statisticsIndicator(let code, let query): ("/statistics/indicators/\(seg(code))", query.map { ($0.name, $0.value ?? "") })
         case .statisticsDatasets: ("/statistics/datasets", [])
-        case .statisticsDataset(let slug): ("/statistics/datasets/\(slug)", [])
-        case .statisticsDatasetData(let slug): ("/statistics/datasets/\(slug)/data.csv", [])
+        case .statisticsDataset(let slug): ("/statistics/datasets/\(seg(slug))", [])
+        case .statisticsDatasetData(let slug): ("/statistics/datasets/\(seg(slug))/data.csv", [])
         case .statisticsDatasetNew: ("/statistics/datasets/new", [])
-        case .statisticsDatasetPublish(let slug): ("/statistics/datasets/\(slug)/publish", [])
+        case .statisticsDatasetPublish(let slug): ("/statistics/datasets/\(seg(slug))/publish", [])
         case .datasetsFeed: ("/feeds/datasets.atom", [])
         }
     }
+
+    /// A path segment as it goes into a link: anything that could end the segment, start a query
+    /// or fragment, or be read as an escape is percent-encoded. Route patterns (":id") pass as they are.
+    private func seg(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: Self.segmentAllowed) ?? ""
+    }
+
+    private static let segmentAllowed: CharacterSet = {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "/;\\")
+        return allowed
+    }()
 
     /// An absolute address for mail and feeds.
     public func absolute(base: URL) -> String {
         base.absoluteString + path
     }
 
-    /// A return address is only followed when it stays on this site.
+    /// A return address is only followed when it stays on this site: a path of printable ASCII
+    /// that no browser reads as another host. Browsers drop TAB, CR and LF inside URLs and read
+    /// "\\" as "/", so "/\t/evil.example" and "/\\evil.example" would leave; the same checks
+    /// on the decoded path catch what is hidden one level of percent-encoding down.
     public static func isLocal(_ path: String) -> Bool {
-        path.hasPrefix("/") && !path.hasPrefix("//") && !path.hasPrefix("/\\") && !path.contains("\n") && !path.contains("\r")
+        func staysHere(_ bytes: [UInt8], printable: Bool) -> Bool {
+            guard bytes.first == UInt8(ascii: "/"), bytes.count <= 2048,
+                  bytes.count == 1 || (bytes[1] != UInt8(ascii: "/") && bytes[1] != UInt8(ascii: "\\")) else { return false }
+            return bytes.allSatisfy { $0 != UInt8(ascii: "\\") && $0 != 0x7F && $0 >= (printable ? 0x21 : 0x20) && (!printable || $0 < 0x80) }
+        }
+        guard let decoded = path.removingPercentEncoding else { return false }
+        return staysHere(Array(path.utf8), printable: true) && staysHere(Array(decoded.utf8), printable: false)
     }
 }

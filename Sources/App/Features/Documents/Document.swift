@@ -49,13 +49,18 @@ public final class Document: Model, @unchecked Sendable {
     @OptionalField(key: "withdrawn_at") public var withdrawnAt: Date?
     @OptionalField(key: "withdrawal_reason") public var withdrawalReason: String?
     @Field(key: "download_count") public var downloadCount: Int
+    /// It was once published for everyone: harvesters may hold it, so OAI-PMH reports it as
+    /// deleted when it is withdrawn or restricted (set by `DocumentExposure`).
+    @Field(key: "exposed_publicly") public var exposedPublicly: Bool
     @Siblings(through: DocumentCountry.self, from: \.$document, to: \.$country) public var countries: [Country]
     @Siblings(through: DocumentTheme.self, from: \.$document, to: \.$theme) public var themes: [Theme]
     @Children(for: \.$document) public var files: [DocumentFile]
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
-    public init() {}
+    public init() {
+        exposedPublicly = false
+    }
 
     public var authors: [String] {
         get { (try? JSONDecoder().decode([String].self, from: Data(authorsJSON.utf8))) ?? [] }

@@ -16,7 +16,6 @@ enum DocumentFormPage {
         var countries: [Option]
         var themes: [Option]
         var networks: [Option]
-        var isEditor: Bool
         /// Editors publish whatever they send.
         var canPublish: Bool
         /// The networks whose documents this coordinator publishes straight away (names).
@@ -53,7 +52,7 @@ enum DocumentFormPage {
             FormField.summary(e, t, labels: labels),
             .form(
                 .id("document-form"),
-                .action(action.path + (model.eventID.map { "?event=" + $0 } ?? "")),
+                .attr("action", action.path + (model.eventID.map { "?event=" + $0 } ?? "")),
                 .method(.post),
                 .enctype(.multipartData),
                 .attr("novalidate", ""),

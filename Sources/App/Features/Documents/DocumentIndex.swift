@@ -131,7 +131,7 @@ enum DocumentIndex {
             .form(
                 .id("document-search"),
                 .class("search-layout"),
-                .action(SiteURL.documents(query: []).path),
+                .action(SiteURL.documents(query: [])),
                 .method(.get),
                 .div(
                     .class("search-bar"),

@@ -86,3 +86,36 @@ struct CreateDocuments: AsyncMigration {
         try await db.schema(Document.schema).delete()
     }
 }
+
+/// 29: remembers which documents were ever public and published, so that OAI-PMH can report them
+/// as deleted once they are withdrawn or restricted, and never names one that was not.
+struct AddDocumentsExposedPublicly: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(Document.schema).field("exposed_publicly", .bool, .required, .sql(.default(false))).update()
+        let sql = db as! any SQLDatabase
+        try await sql.raw("UPDATE documents SET exposed_publicly = \(bind: true) WHERE visibility = 'public' AND status IN ('published', 'withdrawn')").run()
+        try await sql.raw("CREATE INDEX idx_documents_exposed ON documents (exposed_publicly, updated_at)").run()
+    }
+
+    func revert(on db: any Database) async throws {
+        try await (db as! any SQLDatabase).raw("DROP INDEX idx_documents_exposed").run()
+        try await db.schema(Document.schema).deleteField("exposed_publicly").update()
+    }
+}
+
+/// Marks a document as exposed the moment it is saved published and public, whatever code saves it.
+struct DocumentExposure: AsyncModelMiddleware {
+    func create(model: Document, on db: any Database, next: any AnyAsyncModelResponder) async throws {
+        mark(model)
+        try await next.create(model, on: db)
+    }
+
+    func update(model: Document, on db: any Database, next: any AnyAsyncModelResponder) async throws {
+        mark(model)
+        try await next.update(model, on: db)
+    }
+
+    private func mark(_ document: Document) {
+        if document.status == .published && document.visibility == .public { document.exposedPublicly = true }
+    }
+}

@@ -74,8 +74,9 @@ enum DocumentShow {
         let files = try await DocumentFile.query(on: db).filter(\.$document.$id == id).sort(\.$position).all()
         let related = try await relatedDocuments(document, countries: countries.compactMap(\.id), themes: themes.compactMap(\.id), viewer: viewer, db: db)
         let record = try await DocumentCitation.record(document, app: app, db: db)
-        let events = try await EventOutcome.query(on: db).filter(\.$document.$id == id).with(\.$event).all()
-            .map(\.event).filter { Access.canView(viewer, $0) }.map { (id: $0.code, title: $0.title) }
+        let eventIDs = try await EventOutcome.query(on: db).filter(\.$document.$id == id).all(\.$event.$id)
+        let events = try await Access.listed(Event.query(on: db), for: viewer).filter(\.$id ~~ eventIDs).sort(\.$startsAt).all()
+            .map { (id: $0.code, title: $0.title) }
         var model = Model(
             id: id.uuidString, title: document.title, authors: document.authors, publisher: document.publisher,
             date: document.isoDate, kindKey: "documents.kind.\(document.kind.rawValue)", kind: document.kind, abstract: document.abstract,
@@ -244,7 +245,7 @@ enum DocumentShow {
                 .p(.text(t(file.extraction == .scanned ? "documents.extraction.scanned" : "documents.extraction.failed"))),
                 .unwrap(file.extractionError) { .p(.class("hint"), .text($0)) },
                 .if(model.canRetryExtraction, .form(
-                    .action(SiteURL.documentRetryExtraction(model.id, file.id).path),
+                    .action(SiteURL.documentRetryExtraction(model.id, file.id)),
                     .method(.post),
                     Layout.csrfField(context),
                     .button(.type(.submit), .text(t("documents.extraction.retry")))
@@ -291,7 +292,7 @@ enum DocumentShow {
         let t = context.t
         let form: Node<HTML.BodyContext> = .form(
             .class("transition-\(action)"),
-            .action(SiteURL.documentTransition(model.id).path),
+            .action(SiteURL.documentTransition(model.id)),
             .method(.post),
             Layout.csrfField(context),
             .unwrap(comment) { key in

@@ -38,18 +38,22 @@ struct ExtractionJob: JobHandler {
             problem = error.description
             app.logger.warning("text extraction failed", metadata: ["sha256": "\(sha256)", "error": "\(error.description)"])
         }
-        var documents = Set<UUID>()
-        for file in files {
-            file.extraction = outcome
-            file.extractionError = problem
-            file.pageCount = pages ?? file.pageCount
-            file.textLength = length
-            try await file.save(on: app.db)
-            documents.insert(file.$document.id)
-        }
-        for id in documents {
-            if let document = try await Document.find(id, on: app.db), document.status == .published {
-                try await DocumentLibrary.reindex(document, app: app, db: app.db)
+        // The files' state and the index change together, or neither does (the job is retried).
+        let result = (outcome: outcome, problem: problem, pages: pages, length: length)
+        try await app.db.transaction { db in
+            var documents = Set<UUID>()
+            for file in files {
+                file.extraction = result.outcome
+                file.extractionError = result.problem
+                file.pageCount = result.pages ?? file.pageCount
+                file.textLength = result.length
+                try await file.save(on: db)
+                documents.insert(file.$document.id)
+            }
+            for id in documents {
+                if let document = try await Document.find(id, on: db), document.status == .published {
+                    try await DocumentLibrary.reindex(document, app: app, db: db)
+                }
             }
         }
     }

@@ -90,7 +90,7 @@ struct EventController: RouteCollection {
         let raw = req.parameters.get("id") ?? ""
         if raw.hasSuffix(".ics") {
             let event = try await visibleEvent(req, id: String(raw.dropLast(4)))
-            let text = EventCalendar.document([event], name: event.title, app: req.application, now: req.now, includeLinks: req.viewer.isSignedIn)
+            let text = EventCalendar.document([event], name: event.title, app: req.application, now: req.now, includeLinks: Access.can(req.viewer, .seeMemberDetails))
             return EventCalendar.response(text, filename: "\(event.slug).ics")
         }
         let event = try await visibleEvent(req)
@@ -101,7 +101,8 @@ struct EventController: RouteCollection {
         let registrations = try await EventRegistration.query(on: req.db).filter(\.$event.$id == eventID).all()
         let mine = req.viewer.userID.flatMap { id in registrations.first { $0.$user.id == id } }
         let outcomes = try await EventOutcome.query(on: req.db).filter(\.$event.$id == eventID).with(\.$document).all()
-        let visibleOutcomes = outcomes.filter { Access.canView(req.viewer, $0.document) }
+        let listed = Set(try await Access.listed(Document.query(on: req.db), for: req.viewer).filter(\.$id ~~ outcomes.map { $0.$document.id }).all(\.$id))
+        let visibleOutcomes = outcomes.filter { listed.contains($0.$document.id) }
         let model = EventPages.ShowModel(
             event: event, themes: themes, country: country, network: network,
             registered: registrations.filter { $0.status == .registered }.count,
@@ -334,7 +335,7 @@ struct EventController: RouteCollection {
         }
         let events = try await EventCalendar.events(.all, filters: EventCalendar.Filters(), viewer: viewer, db: req.db, now: req.now, limit: 1000)
         let text = EventCalendar.document(events, name: "CPMG — " + req.application.cpmg.catalog.localizer(.en)("events.title"),
-                                          app: req.application, now: req.now, includeLinks: true)
+                                          app: req.application, now: req.now, includeLinks: Access.can(viewer, .seeMemberDetails))
         return EventCalendar.response(text, filename: "cpmg-my-events.ics")
     }
 

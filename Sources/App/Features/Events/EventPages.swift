@@ -99,7 +99,7 @@ enum EventPages {
         if model.mode == .month, let month = model.month { hidden.append(.input(.type(.hidden), .name("month"), .value(String(format: "%04d-%02d", month.year!, month.month!)))) }
         if model.mode == .past { hidden.append(.input(.type(.hidden), .name("past"), .value("1"))) }
         return .form(
-            .class("event-filters"), .method(.get), .action(SiteURL.events(query: []).path),
+            .class("event-filters"), .method(.get), .action(SiteURL.events(query: [])),
             .group(hidden),
             FormField.select(.init(name: "country", label: t("events.filter.country"), value: f.country, required: false), t,
                              options: refs.countryOptions(context.language).map { ($0.code, $0.name) }, prompt: t("events.filter.any")),
@@ -231,7 +231,7 @@ enum EventPages {
                 .div(.el("dt", .text(t("events.field.where"))), .el("dd", .text(placeText),
                      .if(!mapQuery.isEmpty, .group(.text(" "), .el("a", .attr("href", mapURL.url?.absoluteString ?? "#"), .text(t("events.map"))))))),
                 .if(event.online || !event.onlineLink.isEmpty, .div(.el("dt", .text(t("events.field.online"))), .el("dd",
-                    context.viewer.isSignedIn && !event.onlineLink.isEmpty ? .el("a", .attr("href", event.onlineLink), .text(event.onlineLink)) : .text(t("events.onlineMembers"))))),
+                    Access.can(context.viewer, .seeMemberDetails) && !event.onlineLink.isEmpty ? .el("a", .attr("href", event.onlineLink), .text(event.onlineLink)) : .text(t("events.onlineMembers"))))),
                 .div(.el("dt", .text(t("events.field.status"))), .el("dd", .text(t("events.status.\(event.status.rawValue)")))),
                 .if(!event.organisers.isEmpty, .div(.el("dt", .text(t("events.field.organisers"))), .el("dd", .text(event.organisers)))),
                 .if(!event.funders.isEmpty, .div(.el("dt", .text(t("events.field.funders"))), .el("dd", .text(event.funders)))),
@@ -274,7 +274,7 @@ enum EventPages {
                 nodes.append(.p(.class("notice warn"), .text(t(reason == .closed ? "events.registration.closed" : "events.registration.notOpen"))))
             } else {
                 let full = event.capacity.map { model.registered >= $0 } ?? false
-                nodes.append(.form(.method(.post), .action(SiteURL.eventRegister(event.code).path), Layout.csrfField(context),
+                nodes.append(.form(.method(.post), .action(SiteURL.eventRegister(event.code)), Layout.csrfField(context),
                                    .button(.type(.submit), .class("primary"), .text(t(full || model.waiting > 0 ? "events.registration.joinWaiting" : "events.registration.register")))))
             }
         }
@@ -282,7 +282,7 @@ enum EventPages {
     }
 
     static func cancelForm(_ event: Event, _ context: PageContext) -> Node<HTML.BodyContext> {
-        .form(.method(.post), .action(SiteURL.eventCancel(event.code).path), Layout.csrfField(context),
+        .form(.method(.post), .action(SiteURL.eventCancel(event.code)), Layout.csrfField(context),
               .button(.type(.submit), .text(context.t("events.registration.cancel"))))
     }
 
@@ -296,12 +296,12 @@ enum EventPages {
             model.outcomes.isEmpty ? .p(.class("empty"), .text(t("events.outcomes.none"))) : .ul(.forEach(model.outcomes) { outcome in
                 .li(.link(.document(outcome.document.id!.uuidString), .text(outcome.document.title)),
                     .el("span", .class("meta"), .text(" — " + t("events.outcome.\(outcome.role.rawValue)"))),
-                    .if(model.isOrganiser, .form(.method(.post), .class("inline"), .action(SiteURL.eventOutcomeRemove(event.code, outcome.document.id!.uuidString).path),
+                    .if(model.isOrganiser, .form(.method(.post), .class("inline"), .action(SiteURL.eventOutcomeRemove(event.code, outcome.document.id!.uuidString)),
                                                  Layout.csrfField(context), .button(.type(.submit), .class("link"), .text(t("events.outcomes.remove"))))))
             }),
             .if(model.hiddenOutcomes > 0 && !context.viewer.isSignedIn, .p(.class("hint"), .link(.login(returnTo: SiteURL.event(event.code).path), .text(t("events.outcomes.signIn"))))),
             .if(model.isOrganiser, .form(
-                .method(.post), .action(SiteURL.eventOutcomes(event.code).path), .class("outcome-form"),
+                .method(.post), .action(SiteURL.eventOutcomes(event.code)), .class("outcome-form"),
                 Layout.csrfField(context),
                 FormField.input(.init(name: "document", label: t("events.outcomes.document"), hint: t("events.outcomes.documentHint"), maxLength: 300), t),
                 FormField.select(.init(name: "role", label: t("events.outcomes.role"), value: "report"), t,
@@ -342,7 +342,7 @@ enum EventPages {
         func spec(_ name: String, _ label: String, _ value: String, required: Bool = false, hint: String? = nil, type: HTMLInputType = .text, max: Int? = nil) -> FormField.Spec {
             FormField.Spec(name: name, label: t(label), value: value, error: errors[name], hint: hint.map { t($0) }, type: type, required: required, maxLength: max)
         }
-        let action = event.map { SiteURL.eventEdit($0.code).path } ?? SiteURL.eventNew.path
+        let action = event.map { SiteURL.eventEdit($0.code) } ?? SiteURL.eventNew
         let labels = ["title": t("events.field.title"), "kind": t("events.field.kind"), "firstDay": t("events.field.firstDay"), "lastDay": t("events.field.lastDay"),
                       "startTime": t("events.field.startTime"), "endTime": t("events.field.endTime"), "timeZone": t("events.field.timeZone"),
                       "city": t("events.field.city"), "country": t("events.field.country"), "onlineLink": t("events.field.onlineLink"),
@@ -437,7 +437,7 @@ enum EventPages {
             .p(.text(t("events.calendar.text"))),
             .unwrap(token) { url in .group(.p(.class("notice"), .text(t("events.calendar.new"))), .p(.el("code", .class("calendar-url"), .text(url)))) },
             .if(token == nil && hasToken, .p(.class("hint"), .text(t("events.calendar.hidden")))),
-            .form(.method(.post), .action(SiteURL.accountCalendar.path), Layout.csrfField(context),
+            .form(.method(.post), .action(SiteURL.accountCalendar), Layout.csrfField(context),
                   .button(.type(.submit), .class("primary"), .text(t(hasToken ? "events.calendar.replace" : "events.calendar.create"))))
         )
     }

@@ -3,8 +3,9 @@ import Foundation
 import OAIPMH
 import Vapor
 
-/// `/oai`: OAI-PMH 2.0 with Dublin Core for the public, published documents. Withdrawn ones stay
-/// as deleted records; nothing that was ever members-only appears.
+/// `/oai`: OAI-PMH 2.0 with Dublin Core for the public, published documents. Every document that
+/// was ever public and published stays a record for ever (`deletedRecord=persistent`): deleted once
+/// withdrawn or restricted; nothing that was never public appears.
 struct OAIController: RouteCollection {
     static let pageSize = 100
     static let sameInstant: TimeInterval = 0.000002
@@ -88,9 +89,14 @@ struct OAIController: RouteCollection {
         }
     }
 
-    /// Public documents that are published or were withdrawn after publication.
+    /// Documents that were ever public and published: what harvesters may hold.
     private func records(_ req: Request) -> QueryBuilder<Document> {
-        Document.query(on: req.db).filter(\.$visibility == .public).filter(\.$status ~~ [.published, .withdrawn])
+        Document.query(on: req.db).filter(\.$exposedPublicly == true)
+    }
+
+    /// A record's metadata is shown while a visitor would find the document in lists.
+    private func isLive(_ document: Document) -> Bool {
+        Access.canList(.visitor, document)
     }
 
     private func listQuery(_ arguments: OAIListArguments, req: Request) async throws -> QueryBuilder<Document> {
@@ -151,9 +157,10 @@ struct OAIController: RouteCollection {
             + themes.map { "theme:\($0.slug)" } + ["type:\(document.kind.rawValue)"]
         let header = OAIRecordHeader(
             identifier: scheme(req).identifier(local: "documents/" + id.uuidString.lowercased()),
-            datestamp: document.updatedAt ?? req.now, setSpecs: sets, isDeleted: document.status == .withdrawn
+            // A deleted record names no sets: they would tell what a restricted document is about.
+            datestamp: document.updatedAt ?? req.now, setSpecs: isLive(document) ? sets : [], isDeleted: !isLive(document)
         )
-        guard document.status == .published else { return OAIRecord(header: header, metadata: nil) }
+        guard isLive(document) else { return OAIRecord(header: header, metadata: nil) }
         let files = try await DocumentFile.query(on: req.db).filter(\.$document.$id == id).sort(\.$position).all()
         let base = req.application.cpmg.settings.publicURL
         let english = req.application.cpmg.catalog.localizer(.en)
