@@ -46,6 +46,8 @@ public func configure(_ app: Application, settings: Settings, database: Database
         AddStatObservationsIndicatorIndex(), // 26
         AddStatObservationsIndicatorDatasetIndex(), // 27
         FixStatHostedDisaggregations(), // 28
+        AddStatDatasetVersionsProposed(), // 30
+        CreateStatUploadPreviews(),    // 31
     ])
 
     // MARK: - Services
@@ -55,7 +57,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
         settings: settings,
         catalog: try Catalog.load(from: settings.resourcesDirectory.appendingPathComponent("Localization")),
         mailer: mailer,
-        jobs: JobQueue(handlers: [MailDelivery(mailer: mailer), ExtractionJob(extractor: extractor), EventReminder(), StatisticsExportJob()]),
+        jobs: JobQueue(handlers: [MailDelivery(mailer: mailer), ExtractionJob(extractor: extractor), EventReminder(), StatisticsExportJob(), StatisticsPreviewExpiry()]),
         assets: try Assets.load(from: settings.resourcesDirectory),
         blobs: try LocalBlobStore(root: settings.dataDirectory.appendingPathComponent("blobs")),
         references: ReferenceCache(),

@@ -14,6 +14,28 @@ extension String {
         return String(scalars[start...end])
     }
 
+    /// At most `excerptLength` characters of a cell, for a message (with an ellipsis when cut), control
+    /// characters written as their code: whatever a file holds, its problems stay short and printable.
+    var excerpt: String {
+        let short = utf8.count <= Self.excerptLength || prefix(Self.excerptLength + 1).count <= Self.excerptLength
+            ? self : String(prefix(Self.excerptLength)) + "…"
+        guard short.firstControlCharacter != nil else { return short }
+        var out = ""
+        for scalar in short.unicodeScalars {
+            if scalar.isControlCharacter { out += scalar.codeNotation } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+
+    static let excerptLength = 100
+
+    /// The first C0 or C1 control character other than TAB, LF and CR (which CSV cells may hold).
+    var firstControlCharacter: Unicode.Scalar? {
+        // Most cells are plain ASCII text: one pass over the bytes finds nothing.
+        guard utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) else { return nil }
+        return unicodeScalars.first { $0.isControlCharacter }
+    }
+
     /// For SDMX-CSV exports with labels ("FR: France"), the code part before the colon.
     var sdmxCodePart: String {
         guard let colon = firstIndex(of: ":") else { return self }
@@ -242,5 +264,18 @@ enum FieldParsers {
             return "the decimal-comma option is on, so '.' is only accepted as a thousands separator"
         }
         return "expected a plain number such as 1234.5"
+    }
+}
+
+extension Unicode.Scalar {
+    /// C0 and C1 controls except TAB, LF and CR.
+    var isControlCharacter: Bool {
+        (value < 0x20 && value != 0x09 && value != 0x0A && value != 0x0D) || (0x7F...0x9F).contains(value)
+    }
+
+    /// "U+001B".
+    var codeNotation: String {
+        let hex = String(value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 }

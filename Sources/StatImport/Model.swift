@@ -101,7 +101,7 @@ public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
     public enum Problem: String, Sendable {
         case unknownIndicator, unknownArea, unknownCounterpart, notANumber, emptyValue, periodInvalid,
              yearOutOfRange, duplicateKey, unitMismatch, sexInvalid, flagInvalid, missingColumn, binary,
-             empty, tooManyColumns
+             empty, tooManyColumns, controlCharacter
     }
 
     public init(line: Int, column: String, code: Problem, detail: String) {

@@ -353,7 +353,8 @@ private struct ImportRun {
 
     /// Reads the header; returns false when rows cannot be validated (required columns missing).
     private mutating func readHeader(_ fields: [String], line: Int) -> Bool {
-        header = fields.map { $0.trimmedCell }
+        // Column names appear in every problem: kept short whatever the file holds.
+        header = fields.map { $0.trimmedCell.excerpt }
         namedColumnCount = (header.lastIndex(where: { !$0.isEmpty }) ?? -1) + 1
         let names = fields.map(ImportRun.normalizedHeader)
 
@@ -485,7 +486,7 @@ private struct ImportRun {
         if periodID < 0 {
             let text = rawPeriod.trimmedCell
             sink.problem(line, header[layout.period], .periodInvalid,
-                         text.isEmpty ? "the period is empty" : "'\(text)' is not a valid period (use yyyy, yyyy-Qn or yyyy-mm)")
+                         text.isEmpty ? "the period is empty" : "'\(text.excerpt)' is not a valid period (use yyyy, yyyy-Qn or yyyy-mm)")
             rowProblem = true
         } else {
             year = periodYears[Int(periodID)]
@@ -555,13 +556,13 @@ private struct ImportRun {
         if FieldParsers.isMissingMarker(text) {
             if missingIsProblem {
                 sink.problem(line, header[column], .emptyValue,
-                             text.isEmpty ? "the value is empty" : "'\(text)' marks a missing value; leave such rows out of the upload")
+                             text.isEmpty ? "the value is empty" : "'\(text.excerpt)' marks a missing value; leave such rows out of the upload")
             }
             return nil
         }
         switch FieldParsers.number(text, decimalComma: rules.decimalComma, multiplier: dims.multiplier) {
         case .invalid(let hint):
-            sink.problem(line, header[column], .notANumber, "'\(text)' is not a number (\(hint))")
+            sink.problem(line, header[column], .notANumber, "'\(text.excerpt)' is not a number (\(hint))")
             return nil
         case .value(let value, let grouped):
             if grouped { noteGrouping(column: column, line: line, text: text, value: value) }
@@ -575,7 +576,7 @@ private struct ImportRun {
             entry.count += 1
             groupingWarnings[key] = entry
         } else if let index = sink.warning(line, header[column], .notANumber,
-                                           "thousands separator: '\(text)' was read as \(format(value))") {
+                                           "thousands separator: '\(text.excerpt)' was read as \(format(value))") {
             groupingWarnings[key] = (index, 1)
         }
     }
@@ -613,7 +614,7 @@ private struct ImportRun {
         if dims.indicator < 0 {
             let text = rawIndicator.trimmedCell
             sink.problem(line, header[layout.indicator], .unknownIndicator,
-                         text.isEmpty ? "the indicator code is empty" : "'\(text)' is not a known indicator code")
+                         text.isEmpty ? "the indicator code is empty" : "'\(text.excerpt)' is not a known indicator code")
             dims.hasProblem = true
         }
 
@@ -622,7 +623,7 @@ private struct ImportRun {
         if dims.area < 0 {
             let text = fields[layout.area].trimmedCell
             sink.problem(line, header[layout.area], .unknownArea,
-                         text.isEmpty ? "the area code is empty" : "'\(text)' is not a known area code")
+                         text.isEmpty ? "the area code is empty" : "'\(text.excerpt)' is not a known area code")
             dims.hasProblem = true
         }
 
@@ -639,7 +640,7 @@ private struct ImportRun {
                 if sexCache.count < ImportRun.cacheLimit { sexCache[raw] = code }
             }
             if code == 255 {
-                sink.problem(line, header[layout.sex], .sexInvalid, "'\(raw.trimmedCell)' is not a valid sex (use F, M or T)")
+                sink.problem(line, header[layout.sex], .sexInvalid, "'\(raw.trimmedCell.excerpt)' is not a valid sex (use F, M or T)")
                 dims.sexValid = false
                 dims.hasProblem = true
             } else {
@@ -658,6 +659,9 @@ private struct ImportRun {
             let raw = fields[layout.age]
             if let cached = ageCache[raw] {
                 dims.age = cached
+            } else if let scalar = raw.firstControlCharacter {
+                sink.problem(line, header[layout.age], .controlCharacter, "the age group contains the control character \(scalar.codeNotation); remove it")
+                dims.hasProblem = true
             } else {
                 let id = ages.id(raw.trimmedCell)
                 if ageCache.count < ImportRun.cacheLimit { ageCache[raw] = id }
@@ -680,7 +684,7 @@ private struct ImportRun {
             if !normalized.isEmpty, let spec, !specUnits[Int(dims.indicator)].isEmpty,
                normalized != specUnits[Int(dims.indicator)] {
                 sink.problem(line, header[layout.unit], .unitMismatch,
-                             "unit '\(raw.trimmedCell)' differs from the unit of \(spec.code) ('\(spec.unit)')")
+                             "unit '\(raw.trimmedCell.excerpt)' differs from the unit of \(spec.code) ('\(spec.unit)')")
                 dims.hasProblem = true
             }
         }
@@ -693,7 +697,7 @@ private struct ImportRun {
                 dims.multiplier = multiplier
             } else {
                 sink.problem(line, header[layout.unitMultiplier], .unitMismatch,
-                             "'\(text)' is not an accepted unit multiplier (0, 3, 6 or 9)")
+                             "'\(text.excerpt)' is not an accepted unit multiplier (0, 3, 6 or 9)")
                 dims.hasProblem = true
             }
         }
@@ -712,14 +716,20 @@ private struct ImportRun {
             }
             if flag == "?" {
                 sink.problem(line, header[layout.flag], .flagInvalid,
-                             "'\(raw.trimmedCell)' is not a valid flag (use E estimate, P provisional, B break or D derived)")
+                             "'\(raw.trimmedCell.excerpt)' is not a valid flag (use E estimate, P provisional, B break or D derived)")
                 dims.hasProblem = true
             } else {
                 dims.flag = flag
             }
         }
 
-        if layout.note >= 0 { dims.note = fields[layout.note].trimmedCell }
+        if layout.note >= 0 {
+            dims.note = fields[layout.note].trimmedCell
+            if let scalar = dims.note.firstControlCharacter {
+                sink.problem(line, header[layout.note], .controlCharacter, "the note contains the control character \(scalar.codeNotation); remove it")
+                dims.hasProblem = true
+            }
+        }
         return dims
     }
 
@@ -746,7 +756,7 @@ private struct ImportRun {
             if raw.trimmedCell.isEmpty { continue }
             let id = resolveArea(raw)
             if id < 0 {
-                sink.problem(line, header[column], .unknownCounterpart, "'\(raw.trimmedCell)' is not a known area code")
+                sink.problem(line, header[column], .unknownCounterpart, "'\(raw.trimmedCell.excerpt)' is not a known area code")
                 dims.counterpartValid = false
                 dims.hasProblem = true
                 continue

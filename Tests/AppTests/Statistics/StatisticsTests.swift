@@ -246,9 +246,11 @@ struct StatisticsTests {
             #expect(try await TestBrowser(app).get("/statistics/datasets/\(dataset.slug)/data.csv").text.contains("SM.POP.NETM,JM,1955,1955,T,,,-1200,"))
             #expect(try await TestBrowser(app).get("/statistics/indicators/SM.POP.NETM?format=csv&all=1").text.contains("SM.POP.NETM,JM,1955,1955,T,,,-1200,"))
 
-            // A new version: pending, the published values stay until it is published.
-            var version2: [(String, String)] = [("dataset", dataset.slug), ("visibility", "public"), ("action", "import")]
-            version2.append(("caveats", "Revised figures."))
+            // A new version, from the form filled with the dataset's details: pending, the published
+            // values stay until it is published.
+            var version2 = StatisticsReviewTests.formValues(try await member.get("/statistics/datasets/new?dataset=\(dataset.slug)").text)
+            version2.removeAll { $0.0 == "caveats" || $0.0 == "_csrf" }
+            version2 += [("caveats", "Revised figures."), ("action", "import")]
             let revised = "indicator,area,period,value\r\nSM.POP.NETM,JM,1955,-1300\r\n"
             #expect(try await member.postMultipart("/statistics/datasets/new", version2, files: [("file", "v2.csv", Data(revised.utf8))]).status == .seeOther)
             #expect(try await TestBrowser(app).get("/statistics/indicators/SM.POP.NETM?c=jm&from=1955&to=1955&format=csv").text.contains("-1200"))

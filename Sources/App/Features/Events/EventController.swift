@@ -270,7 +270,7 @@ struct EventController: RouteCollection {
             lines.append([row.user.name, row.user.email, row.user.organisation, row.user.countryISO2 ?? "", row.user.position,
                           row.registration.status.rawValue, formatter.string(from: row.registration.requestedAt)])
         }
-        let text = lines.map { $0.map(EventPages.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        let text = lines.map { CSVCell.record($0.map(CSVCell.text)) }.joined(separator: "\r\n") + "\r\n"
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"attendees-\(event.slug).csv\"")

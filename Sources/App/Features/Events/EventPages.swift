@@ -422,14 +422,6 @@ enum EventPages {
         )
     }
 
-    static func csvField(_ value: String) -> String {
-        var text = value
-        // A cell starting like a formula is kept as text in spreadsheet programs.
-        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
-        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) { return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-        return text
-    }
-
     static func accountCalendar(token: String?, hasToken: Bool, context: PageContext) -> Node<HTML.BodyContext> {
         let t = context.t
         return .div(

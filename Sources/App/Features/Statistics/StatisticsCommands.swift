@@ -30,6 +30,9 @@ struct ImportStatisticsCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
+        if let slug = signature.dataset, !StatisticsImport.isValidSlug(slug) {
+            throw CommandFailure("--dataset: \(String(slug.debugDescription.prefix(100))) is not a dataset slug; use lower-case letters and digits, words joined by single hyphens, at most 8 words and 60 characters (e.g. world-bank-wdi)")
+        }
         guard let data = FileManager.default.contents(atPath: signature.file) else { throw CommandFailure("\(signature.file): cannot be read") }
         try await prepareDatabase(app)
         context.console.print("Checking \(URL(fileURLWithPath: signature.file).lastPathComponent) (\(ByteCountFormatter.string(fromByteCount: Int64(data.count), countStyle: .file)))…")

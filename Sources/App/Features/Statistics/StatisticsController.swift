@@ -22,16 +22,19 @@ struct StatisticsController: RouteCollection {
         let coverage = try await StatisticsIndexing.coverage(dataset, db: req.db)
         let indicators = coverage.indicators.isEmpty ? [] : try await StatIndicator.query(on: req.db).filter(\.$code ~~ coverage.indicators).sort(\.$name).all()
         let jsonLD = StatisticsIndexing.jsonLD(dataset, indicators: indicators, areas: coverage.areas, years: coverage.years, base: req.application.cpmg.settings.publicURL)
-        let versions = try await StatDatasetVersion.query(on: req.db).filter(\.$dataset.$id == dataset.requireID()).sort(\.$number, .descending).all()
-        let canPublish = Access.can(req.viewer, .publishContent)
+        // Versions under review are the uploader's and the reviewers' only (`StatisticsAccess`).
+        let versions = try await StatisticsAccess.visibleVersions(StatDatasetVersion.query(on: req.db).filter(\.$dataset.$id == dataset.requireID()), for: req.viewer)
+            .sort(\.$number, .descending).all()
+        let canPublish = StatisticsAccess.mayReview(req.viewer)
         var pending: ImportPreview? = nil
         if canPublish, let version = versions.first(where: { $0.status == .pending }),
            let data = FileManager.default.contents(atPath: req.application.cpmg.blobs.url(for: version.sha256).path) {
             pending = try await StatisticsImport.preview(data, decimalComma: version.decimalComma, db: req.db, now: req.now)
         }
+        let canAddVersion = StatisticsAccess.mayAddVersion(req.viewer, to: dataset)
         return req.page(title: dataset.title, current: .statistics, head: .element(named: "script", nodes: [.attr("type", "application/ld+json"), .raw(jsonLD)])) {
             .group(StatisticsPages.dataset(dataset, indicators: indicators, coverage: coverage, $0),
-                   StatisticsPages.versions(dataset, versions: versions, canPublish: canPublish, pending: pending, $0))
+                   StatisticsPages.versions(dataset, versions: versions, canPublish: canPublish, pending: pending, canAddVersion: canAddVersion, $0))
         }
     }
 

@@ -32,7 +32,7 @@ enum StatisticsData {
             WHERE indicator = \(bind: indicator) AND sex = \(bind: sex) AND dataset_id IN (\(SQLList(ids.map { SQLBind($0) })))
             """
         // Series without a counterpart; bilateral tables are read with `bilateral`.
-        query = query + " AND counterpart = '' AND age = ''"
+        query = query + " AND counterpart = \(bind: "") AND age = \(bind: "")"
         if !areas.isEmpty { query = query + " AND area IN (\(SQLList(areas.map { SQLBind($0) })))" }
         if let years { query = query + " AND year BETWEEN \(bind: years.lowerBound) AND \(bind: years.upperBound)" }
         query = query + " ORDER BY area, year"
@@ -61,7 +61,7 @@ enum StatisticsData {
         var pairs: [String: Pair] = [:]
         for row in try await sql.raw("""
             SELECT counterpart, sex, value, dataset_id FROM stat_observations
-            WHERE indicator = \(bind: indicator) AND area = \(bind: area) AND year = \(bind: year) AND counterpart <> ''
+            WHERE indicator = \(bind: indicator) AND area = \(bind: area) AND year = \(bind: year) AND counterpart <> \(bind: "")
             AND dataset_id IN (\(SQLList(ids.map { SQLBind($0) })))
             """).all() {
             let counterpart = try row.decode(column: "counterpart", as: String.self)
@@ -175,13 +175,13 @@ extension StatisticsData {
         let slugs = Dictionary(uniqueKeysWithValues: datasets.compactMap { d in d.id.map { ($0, d.slug) } })
         let list = SQLList(ids.map { SQLBind($0) })
         guard let latest = try await sql.raw("""
-            SELECT max(year) AS y FROM stat_observations WHERE indicator = \(bind: indicator) AND area = \(bind: area) AND age <> '' AND counterpart = ''
+            SELECT max(year) AS y FROM stat_observations WHERE indicator = \(bind: indicator) AND area = \(bind: area) AND age <> \(bind: "") AND counterpart = \(bind: "")
             AND year <= \(bind: year) AND dataset_id IN (\(list))
             """).first()?.decode(column: "y", as: Int?.self) else { return nil }
         var groups: [String: AgeGroup] = [:]
         for row in try await sql.raw("""
             SELECT age, sex, value, dataset_id FROM stat_observations WHERE indicator = \(bind: indicator) AND area = \(bind: area) AND year = \(bind: latest)
-            AND age <> '' AND counterpart = '' AND dataset_id IN (\(list))
+            AND age <> \(bind: "") AND counterpart = \(bind: "") AND dataset_id IN (\(list))
             """).all() {
             let age = try row.decode(column: "age", as: String.self)
             let value = try row.decode(column: "value", as: Double.self)
@@ -210,7 +210,7 @@ extension StatisticsData {
         var years: [Int: [String: Double]] = [:]
         for row in try await sql.raw("""
             SELECT year, counterpart, value FROM stat_observations
-            WHERE indicator = \(bind: indicator) AND area = \(bind: area) AND sex = 'T' AND counterpart <> '' AND dataset_id IN (\(SQLList(ids.map { SQLBind($0) })))
+            WHERE indicator = \(bind: indicator) AND area = \(bind: area) AND sex = \(bind: "T") AND counterpart <> \(bind: "") AND dataset_id IN (\(SQLList(ids.map { SQLBind($0) })))
             """).all() {
             years[try row.decode(column: "year", as: Int.self), default: [:]][try row.decode(column: "counterpart", as: String.self)] = try row.decode(column: "value", as: Double.self)
         }

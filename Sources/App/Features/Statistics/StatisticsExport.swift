@@ -1,3 +1,4 @@
+import CSVParser
 import Crypto
 import Fluent
 import PostgresKit
@@ -18,7 +19,7 @@ enum StatisticsExport {
     static let header = "indicator,area,year,period,sex,age,counterpart,value,unit,flag,note,dataset,source,licence"
     static let chunk = 25_000
     /// Part of every file's hash: changing the layout above retires the old files.
-    static let layout = "tidy-1"
+    static let layout = "tidy-2"
 
     /// One pass over the rows of `indicator` in `dataset`.
     struct Part {
@@ -101,7 +102,7 @@ enum StatisticsExport {
         let file = file(parts, kind: kind, name: name, app: req.application)
         let disposition = "attachment; filename=\"\(name).csv\""
         if FileManager.default.fileExists(atPath: file.path) {
-            let response = try await req.fileio.asyncStreamFile(at: file.path, mediaType: HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"]))
+            let response = try await FileResponse.stream(req, path: file.path, mediaType: HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"]))
             response.headers.replaceOrAdd(name: .contentDisposition, value: disposition)
             return response
         }
@@ -142,34 +143,16 @@ enum StatisticsExport {
     /// The rows of one part in id order, as CSV lines written by the database: PostgreSQL streams one
     /// query's rows; SQLite returns `chunk` lines a query as one text, with what is the same on every
     /// line (the indicator before, the dataset, source and licence after) passed as the aggregate's
-    /// separator.
+    /// separator. Both write each line by the same rules (`line`, `cell`), so they write the same bytes.
     static func stream(_ part: Part, sql: any SQLDatabase, emit: @escaping @Sendable (ByteBuffer) async throws -> Void) async throws {
         guard let dataset = part.dataset.id else { return }
         let postgres = sql.dialect.name == "postgresql"
-        let field = StatisticsDownloads.csvField
-        let prefix = field(part.indicator.code) + ","
-        let suffix = "," + [field(part.dataset.slug), field(part.dataset.source), field(part.dataset.licence)].joined(separator: ",")
-        let unit = field(part.indicator.unit)
-        let char = postgres ? "chr" : "char"
-        let quote = "\(char)(34)"
-        func quoted(_ column: String) -> String {
-            // Most ages and notes are empty or plain; only those with a comma, quote or line end are quoted.
-            let plain = postgres
-                ? "strpos(\(column), ',') = 0 AND strpos(\(column), \(quote)) = 0 AND strpos(\(column), chr(10)) = 0 AND strpos(\(column), chr(13)) = 0"
-                : "NOT \(column) GLOB '*[,\"\r\n]*'"
-            return "CASE WHEN \(plain) THEN \(column) ELSE \(quote) || replace(\(column), \(quote), \(quote) || \(quote)) || \(quote) END"
-        }
-        let literal = StatisticsDownloads.sqlLiteral
-        let line = postgres
-            ? "area || ',' || year || ',' || period || ',' || sex || ',' || \(quoted("age")) || ',' || counterpart || ',' || value::text || \(literal("," + unit + ",")) || flag || ',' || \(quoted("note"))"
-            : "printf(\(literal("%s,%d,%s,%s,%s,%s,%.15g," + unit.replacingOccurrences(of: "%", with: "%%") + ",%s,%s")), area, year, period, sex, \(quoted("age")), counterpart, value, flag, \(quoted("note")))"
-        let code = part.indicator.code
+        let prefix = CSVCell.text(part.indicator.code) + ","
+        let suffix = "," + [part.dataset.slug, part.dataset.source, part.dataset.licence].map(CSVCell.text).joined(separator: ",")
         if postgres, let postgresDB = sql as? any PostgresDatabase {
             // PostgreSQL: one query whose rows arrive as a stream with back-pressure (each row one
             // line, its bytes copied as they are), flushed a megabyte at a time.
-            let query: PostgresQuery = """
-                SELECT \(unescaped: line) AS line FROM stat_observations WHERE indicator = \(code) AND dataset_id = \(dataset) ORDER BY id
-                """
+            let query = try postgresQuery(query(part, dataset: dataset, postgres: true), sql: sql)
             let promise = postgresDB.eventLoop.makePromise(of: Void.self)
             _ = postgresDB.withConnection { connection in
                 promise.completeWithTask {
@@ -193,16 +176,11 @@ enum StatisticsExport {
             return
         }
         // SQLite walks the (indicator, dataset_id, id) index from the last id, a chunk at a time.
-        let separator = literal(suffix + "\r\n" + prefix)
+        let separator = suffix + "\r\n" + prefix
         var last = 0
         while true {
-            let query: SQLQueryString = """
-                SELECT max(id) AS last, count(*) AS n, group_concat(line, \(unsafeRaw: separator) ORDER BY id) AS lines FROM (
-                    SELECT id, \(unsafeRaw: line) AS line FROM stat_observations
-                    WHERE indicator = \(bind: code) AND dataset_id = \(bind: dataset) AND id > \(bind: last)
-                    ORDER BY id LIMIT \(unsafeRaw: String(chunk))) c
-                """
-            guard let row = try await sql.raw(query).first(), let lines = try row.decode(column: "lines", as: String?.self),
+            guard let row = try await sql.raw(query(part, dataset: dataset, postgres: false, after: last, separator: separator)).first(),
+                  let lines = try row.decode(column: "lines", as: String?.self),
                   let next = try row.decode(column: "last", as: Int?.self) else { return }
             var buffer = ByteBufferAllocator().buffer(capacity: lines.utf8.count + prefix.utf8.count + suffix.utf8.count + 2)
             buffer.writeString(prefix)
@@ -212,6 +190,80 @@ enum StatisticsExport {
             if try row.decode(column: "n", as: Int.self) < chunk { return }
             last = next
         }
+    }
+
+    /// The query of `stream`: on PostgreSQL every line of the part; on SQLite the next `chunk` lines
+    /// after id `last`, joined by `separator`. Every value in it is bound.
+    static func query(_ part: Part, dataset: UUID, postgres: Bool, after last: Int = 0, separator: String = "") -> SQLQueryString {
+        let line = line(unit: part.indicator.unit, postgres: postgres)
+        let code = part.indicator.code
+        if postgres {
+            return "SELECT \(line) AS line FROM stat_observations WHERE indicator = \(bind: code) AND dataset_id = \(bind: dataset) ORDER BY id"
+        }
+        return """
+            SELECT max(id) AS last, count(*) AS n, group_concat(line, \(bind: separator) ORDER BY id) AS lines FROM (
+                SELECT id, \(line) AS line FROM stat_observations
+                WHERE indicator = \(bind: code) AND dataset_id = \(bind: dataset) AND id > \(bind: last)
+                ORDER BY id LIMIT \(bind: chunk)) c
+            """
+    }
+
+    /// The columns of a line after the indicator, as the database writes them: the free-text columns
+    /// (age, note) through `cell`, which applies the rules of `CSVCell.text`; year and value as
+    /// numbers; the indicator's unit (written by `CSVCell.text`) in between; the code columns as
+    /// they are, which `CSVCell.text` would leave unchanged (`codeColumns`, checked when rows are
+    /// inserted). Every constant is a bound value.
+    static func line(unit: String, postgres: Bool) -> SQLQueryString {
+        let unitCell = CSVCell.text(unit)
+        if postgres {
+            return """
+                concat_ws(\(bind: ","), area, year::text, period, sex, \(cell("age", postgres: true)), counterpart, value::text, \(bind: unitCell), flag, \
+                \(cell("note", postgres: true)))
+                """
+        }
+        // printf's "%.15g" writes a value of up to 15 significant digits as PostgreSQL's float8 output does.
+        let format = "%s,%d,%s,%s,%s,%s,%.15g," + unitCell.replacingOccurrences(of: "%", with: "%%") + ",%s,%s"
+        return "printf(\(bind: format), area, year, period, sex, \(cell("age", postgres: false)), counterpart, value, flag, \(cell("note", postgres: false)))"
+    }
+
+    /// Columns written into downloads as stored: codes, which the importer and the seeds only ever
+    /// fill with letters, digits and hyphens in the middle. `StatisticsSeed.insert` refuses a row
+    /// whose code `CSVCell.text` would change, so that writing them as they are is the cell writer's
+    /// output (and the export does not pay for rules that cannot apply).
+    static let codeColumns: [(name: String, value: @Sendable (StatisticsSeed.Observation) -> String)] =
+        [("area", \.area), ("period", { $0.period ?? String($0.year) }), ("sex", \.sex), ("counterpart", \.counterpart), ("flag", \.flag)]
+
+    /// A text column as `CSVCell.text` writes it: the formula guard before a value that starts with
+    /// one of `CSVCell.formulaStarters`, and quotes (doubled inside) around a value holding one of
+    /// `CSVCell.quoteTriggers`.
+    static func cell(_ column: String, postgres: Bool) -> SQLQueryString {
+        let c = SQLQueryString(column)
+        let starters = String(String.UnicodeScalarView(CSVCell.formulaStarters))
+        let guarded: SQLQueryString = """
+            CASE WHEN length(\(c)) > 0 AND \(unsafeRaw: postgres ? "strpos" : "instr")(\(bind: starters), substr(\(c), 1, 1)) > 0 \
+            THEN \(bind: CSVCell.formulaGuard) || \(c) ELSE \(c) END
+            """
+        let needsQuotes: SQLQueryString = postgres
+            ? "(" + CSVCell.quoteTriggers.map { "strpos(\(c), \(bind: String($0))) > 0" as SQLQueryString }.joined(separator: " OR ") + ")"
+            : "\(c) GLOB \(bind: "*[" + String(String.UnicodeScalarView(CSVCell.quoteTriggers)) + "]*")"
+        return "CASE WHEN \(needsQuotes) THEN \(bind: "\"") || replace(\(guarded), \(bind: "\""), \(bind: "\"\"")) || \(bind: "\"") ELSE \(guarded) END"
+    }
+
+    /// `query` for PostgresNIO's streaming API, with SQLKit's binds carried over (the statistics
+    /// queries bind text, UUIDs and integers only).
+    static func postgresQuery(_ query: SQLQueryString, sql: any SQLDatabase) throws -> PostgresQuery {
+        var serializer = SQLSerializer(database: sql)
+        query.serialize(to: &serializer)
+        var bindings = PostgresBindings(capacity: serializer.binds.count)
+        for bind in serializer.binds {
+            switch bind {
+            case let text as String: bindings.append(text)
+            case let id as UUID: bindings.append(id)
+            case let number as Int: bindings.append(number)
+            default: throw Abort(.internalServerError, reason: "cannot bind \(type(of: bind)) for a streamed query")
+            }
+        }
+        return PostgresQuery(unsafeSQL: serializer.sql, binds: bindings)
     }
 
     /// The datasets among `datasets` that hold rows of `indicator` (read from the index alone).

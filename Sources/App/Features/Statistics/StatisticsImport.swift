@@ -19,8 +19,15 @@ public final class StatDatasetVersion: Model, @unchecked Sendable {
     @Field(key: "decimal_comma") public var decimalComma: Bool
     @Enum(key: "status") public var status: Status
     @OptionalParent(key: "created_by_id") public var creator: User?
+    /// Changes to the dataset's details sent with this version, applied when it is published
+    /// (`DatasetMetadata.Patch` as JSON; nil when none).
+    @OptionalField(key: "proposed") public var proposed: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     public init() {}
+
+    var proposedPatch: DatasetMetadata.Patch? {
+        proposed.flatMap { try? JSONDecoder().decode(DatasetMetadata.Patch.self, from: Data($0.utf8)) }
+    }
 }
 
 struct CreateStatDatasetVersions: AsyncMigration {
@@ -41,6 +48,86 @@ struct CreateStatDatasetVersions: AsyncMigration {
     }
 
     func revert(on db: any Database) async throws { try await db.schema(StatDatasetVersion.schema).delete() }
+}
+
+/// A member's new version of a published dataset may also change its details; they wait on the
+/// version until it is published.
+struct AddStatDatasetVersionsProposed: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(StatDatasetVersion.schema).field("proposed", .sql(unsafeRaw: "TEXT")).update()
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema(StatDatasetVersion.schema).deleteField("proposed").update()
+    }
+}
+
+/// A dataset's details as the upload form edits them.
+struct DatasetMetadata: Equatable, Sendable {
+    var title = "", description = "", source = "", sourceURL = "", licence = "", caveats = ""
+    var visibility = Visibility.public
+
+    init() {}
+
+    init(_ dataset: StatDataset) {
+        title = dataset.title
+        description = dataset.descriptionText
+        source = dataset.source
+        sourceURL = dataset.sourceURL
+        licence = dataset.licence
+        caveats = dataset.caveats
+        visibility = dataset.visibility
+    }
+
+    /// Sets all the details (a new dataset).
+    func assign(to dataset: StatDataset) {
+        dataset.title = title
+        dataset.descriptionText = description
+        dataset.source = source
+        dataset.sourceURL = sourceURL
+        dataset.licence = licence
+        dataset.caveats = caveats
+        dataset.visibility = visibility
+    }
+
+    /// Only the details that change (nil: unchanged).
+    struct Patch: Codable, Equatable, Sendable {
+        var title, description, source, sourceURL, licence, caveats: String?
+        var visibility: Visibility?
+
+        /// What turns `dataset`'s details into `wanted`.
+        init(from dataset: StatDataset, to wanted: DatasetMetadata) {
+            let current = DatasetMetadata(dataset)
+            func changed(_ path: KeyPath<DatasetMetadata, String>) -> String? { current[keyPath: path] == wanted[keyPath: path] ? nil : wanted[keyPath: path] }
+            title = changed(\.title)
+            description = changed(\.description)
+            source = changed(\.source)
+            sourceURL = changed(\.sourceURL)
+            licence = changed(\.licence)
+            caveats = changed(\.caveats)
+            visibility = current.visibility == wanted.visibility ? nil : wanted.visibility
+        }
+
+        var isEmpty: Bool { changes.isEmpty }
+
+        /// The changed details by form field name, in the form's order.
+        var changes: [(field: String, value: String)] {
+            [("title", title), ("description", description), ("source", source), ("source_url", sourceURL), ("licence", licence), ("caveats", caveats),
+             ("visibility", visibility?.rawValue)].compactMap { field, value in value.map { (field, $0) } }
+        }
+
+        func apply(to dataset: StatDataset) {
+            if let title { dataset.title = title }
+            if let description { dataset.descriptionText = description }
+            if let source { dataset.source = source }
+            if let sourceURL { dataset.sourceURL = sourceURL }
+            if let licence { dataset.licence = licence }
+            if let caveats { dataset.caveats = caveats }
+            if let visibility { dataset.visibility = visibility }
+        }
+
+        var json: String { String(decoding: (try? JSONEncoder().encode(self)) ?? Data("{}".utf8), as: UTF8.self) }
+    }
 }
 
 /// Checking an upload against the catalogue, and publishing a version (all or nothing).
@@ -85,6 +172,8 @@ enum StatisticsImport {
             try await StatDatasetVersion.query(on: db).filter(\.$dataset.$id == id).filter(\.$status == .published).set(\.$status, to: .superseded).update()
             version.status = .published
             try await version.save(on: db)
+            // The details sent with the version change with its data, not before.
+            version.proposedPatch?.apply(to: dataset)
             dataset.version = version.number
             dataset.status = .published
             dataset.publishedAt = now
@@ -96,4 +185,10 @@ enum StatisticsImport {
     }
 
     static func slug(_ title: String) -> String { Slug.from(title, fallback: "dataset") }
+
+    /// A dataset slug as the upload page makes them (`slug`): lower-case letters and digits, words
+    /// joined by single hyphens, at most eight words and 60 characters.
+    static func isValidSlug(_ text: String) -> Bool {
+        !text.isEmpty && Slug.from(text, fallback: "") == text
+    }
 }

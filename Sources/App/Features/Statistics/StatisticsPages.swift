@@ -1,3 +1,4 @@
+import CSVParser
 import Charts
 import Foundation
 import Plot
@@ -89,21 +90,36 @@ enum StatisticsPages {
         )
     }
 
-    static func versions(_ dataset: StatDataset, versions: [StatDatasetVersion], canPublish: Bool, pending: ImportPreview?, _ context: PageContext) -> Node<HTML.BodyContext> {
+    /// The versions `viewer` may see (`StatisticsAccess.canView`: others' versions under review
+    /// leave no trace), the changes each proposes, and for reviewers the one to publish.
+    static func versions(_ dataset: StatDataset, versions: [StatDatasetVersion], canPublish: Bool, pending: ImportPreview?, canAddVersion: Bool,
+                         _ context: PageContext) -> Node<HTML.BodyContext> {
         let t = context.t
-        guard !versions.isEmpty else { return .empty }
+        guard !versions.isEmpty || canAddVersion else { return .empty }
+        let labels = ["title": "statistics.upload.field.title", "description": "statistics.upload.field.description", "source": "statistics.sourceLabel",
+                      "source_url": "statistics.upload.field.sourceURL", "licence": "statistics.licenceLabel", "caveats": "statistics.dataset.caveats",
+                      "visibility": "statistics.upload.field.visibility"]
+        func proposed(_ version: StatDatasetVersion) -> Node<HTML.BodyContext> {
+            guard let patch = version.proposedPatch, !patch.isEmpty else { return .empty }
+            return .ul(.class("proposed"), .forEach(patch.changes) { change in
+                .li(.text(t("statistics.versions.proposes", ["field": t(labels[change.field] ?? change.field),
+                                                               "value": change.field == "visibility" ? t("visibility.\(change.value)") : change.value])))
+            })
+        }
         return .section(
             .id("versions"),
             .h2(.text(t("statistics.versions.title"))),
+            .if(canAddVersion, .p(.el("a", .attr("href", SiteURL.statisticsDatasetNew.path + "?dataset=" + dataset.slug), .text(t("statistics.versions.add"))))),
             .ul(.forEach(versions) { version in
                 .li(.el("a", .attr("href", "/statistics/datasets/\(dataset.slug)/versions/\(version.number).csv"), .text(t("statistics.versions.item", ["number": String(version.number)]))),
                     .text(" — " + t("statistics.versions.status.\(version.status.rawValue)") + " · " + t("statistics.versions.rows", ["rows": String(version.rows)])
-                          + (version.createdAt.map { " · " + $0.formatted(date: .abbreviated, time: .omitted) } ?? "")))
+                          + (version.createdAt.map { " · " + $0.formatted(date: .abbreviated, time: .omitted) } ?? "")),
+                    proposed(version))
             }),
             .unwrap(pending) { preview in
                 .div(.class("publish-box"),
                      StatisticsUploadPages.previewView(preview, context),
-                     .if(preview.isImportable, .form(.method(.post), .action(SiteURL.statisticsDatasetPublish(dataset.slug).path), Layout.csrfField(context),
+                     .if(preview.isImportable, .form(.method(.post), .action(SiteURL.statisticsDatasetPublish(dataset.slug)), Layout.csrfField(context),
                                                      .button(.type(.submit), .class("primary"), .text(t("statistics.versions.publish"))))))
             },
             .if(pending == nil && versions.contains { $0.status == .pending }, .p(.class("hint"), .text(t("statistics.versions.waiting"))))
@@ -166,7 +182,7 @@ enum StatisticsPages {
         let region = StatisticsData.region
         let years = Array(model.coverage).reversed().map { (String($0), String($0)) }
         return .form(
-            .method(.get), .action(SiteURL.statisticsIndicator(model.indicator.code, query: []).path), .class("stat-picker"),
+            .method(.get), .action(SiteURL.statisticsIndicator(model.indicator.code, query: [])), .class("stat-picker"),
             .input(.type(.hidden), .name("view"), .value(model.selection.view)),
             .element(named: "details", nodes: [
                 .class("area-choice"),
@@ -439,18 +455,8 @@ enum StatisticsPages {
 }
 
 /// Downloads of an indicator: the selection shown, or the whole indicator; each names its source and licence.
+/// Every cell goes through `CSVCell`: text guarded against formulas and quoted, numbers as numbers.
 enum StatisticsDownloads {
-    static func csvField(_ value: String) -> String {
-        value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
-    }
-
-    /// A string as an SQL literal (single quotes doubled): for constants the database writes into CSV lines.
-    static func sqlLiteral(_ value: String) -> String { "'" + value.replacingOccurrences(of: "'", with: "''") + "'" }
-
-    static func number(_ value: Double) -> String {
-        value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
-    }
-
     static func respond(_ text: String, type: String, filename: String) -> Response {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: type)
@@ -458,29 +464,35 @@ enum StatisticsDownloads {
         return Response(status: .ok, headers: headers, body: .init(string: text))
     }
 
+    private static func csvFile(_ header: String, _ records: [[String]], filename: String) -> Response {
+        respond(([header] + records.map(CSVCell.record)).joined(separator: "\r\n") + "\r\n", type: "text/csv; charset=utf-8", filename: filename)
+    }
+
     static func csv(_ model: StatisticsPages.IndicatorModel, all: Bool) -> Response {
-        var lines = ["indicator,area,area_name,year,sex,value,unit,flag,note,dataset,source,licence"]
         let datasets = Dictionary(uniqueKeysWithValues: model.datasets.map { ($0.slug, $0) })
-        for point in model.points {
+        let text = CSVCell.text
+        let records = model.points.map { point in
             let dataset = datasets[point.dataset]
-            lines.append([model.indicator.code, point.area, model.names[point.area] ?? "", String(point.year), point.sex, number(point.value),
-                          model.indicator.unit, point.flag, point.note, point.dataset, dataset?.source ?? "", dataset?.licence ?? ""].map(csvField).joined(separator: ","))
+            return [text(model.indicator.code), text(point.area), text(model.names[point.area] ?? ""), CSVCell.number(point.year), text(point.sex),
+                    CSVCell.number(point.value), text(model.indicator.unit), text(point.flag), text(point.note), text(point.dataset),
+                    text(dataset?.source ?? ""), text(dataset?.licence ?? "")]
         }
         let name = model.indicator.code + (all ? "" : "-" + model.selection.areas.map { $0.lowercased() }.joined(separator: "-") + "-\(model.selection.from)-\(model.selection.to)")
-        return respond(lines.joined(separator: "\r\n") + "\r\n", type: "text/csv; charset=utf-8", filename: name + ".csv")
+        return csvFile("indicator,area,area_name,year,sex,value,unit,flag,note,dataset,source,licence", records, filename: name + ".csv")
     }
 
     static func bilateralCSV(_ model: StatisticsPages.IndicatorModel) -> Response {
-        var lines = ["indicator,area,year,counterpart,counterpart_name,female,male,total,dataset,source,licence"]
         let datasets = Dictionary(uniqueKeysWithValues: model.datasets.map { ($0.slug, $0) })
         let area = model.selection.areas.first ?? ""
-        for pair in model.pairs ?? [] {
+        let text = CSVCell.text
+        let records = (model.pairs ?? []).map { pair in
             let dataset = datasets[pair.dataset]
-            lines.append([model.indicator.code, area, String(model.selection.to), pair.counterpart, model.counterpartNames[pair.counterpart] ?? "",
-                          pair.female.map(number) ?? "", pair.male.map(number) ?? "", number(pair.total), pair.dataset, dataset?.source ?? "", dataset?.licence ?? ""]
-                .map(csvField).joined(separator: ","))
+            return [text(model.indicator.code), text(area), CSVCell.number(model.selection.to), text(pair.counterpart), text(model.counterpartNames[pair.counterpart] ?? ""),
+                    pair.female.map(CSVCell.number) ?? "", pair.male.map(CSVCell.number) ?? "", CSVCell.number(pair.total), text(pair.dataset),
+                    text(dataset?.source ?? ""), text(dataset?.licence ?? "")]
         }
-        return respond(lines.joined(separator: "\r\n") + "\r\n", type: "text/csv; charset=utf-8", filename: "\(model.indicator.code)-\(area.lowercased())-\(model.selection.to).csv")
+        return csvFile("indicator,area,year,counterpart,counterpart_name,female,male,total,dataset,source,licence", records,
+                       filename: "\(model.indicator.code)-\(area.lowercased())-\(model.selection.to).csv")
     }
 
     static func json(_ model: StatisticsPages.IndicatorModel) -> Response {
@@ -512,19 +524,18 @@ enum StatisticsDownloads {
     /// bilateral tables add COUNTERPART_AREA.
     static func sdmx(_ model: StatisticsPages.IndicatorModel) -> Response {
         func flow(_ dataset: String) -> String { "CPMG:" + dataset.uppercased().replacingOccurrences(of: "-", with: "_") + "(1.0)" }
+        let text = CSVCell.text
         if let pairs = model.pairs {
-            var lines = ["DATAFLOW,REF_AREA,COUNTERPART_AREA,INDICATOR,SEX,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,OBS_STATUS"]
-            for row in bilateralRows(model, pairs) {
-                lines.append([flow(row.dataset), row.area, row.counterpart, model.indicator.code, row.sex, String(row.year), number(row.value), model.indicator.unit, row.flag]
-                    .map(csvField).joined(separator: ","))
+            let records = bilateralRows(model, pairs).map { row in
+                [text(flow(row.dataset)), text(row.area), text(row.counterpart), text(model.indicator.code), text(row.sex), CSVCell.number(row.year),
+                 CSVCell.number(row.value), text(model.indicator.unit), text(row.flag)]
             }
-            return respond(lines.joined(separator: "\r\n") + "\r\n", type: "text/csv; charset=utf-8", filename: model.indicator.code + "-sdmx.csv")
+            return csvFile("DATAFLOW,REF_AREA,COUNTERPART_AREA,INDICATOR,SEX,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,OBS_STATUS", records, filename: model.indicator.code + "-sdmx.csv")
         }
-        var lines = ["DATAFLOW,REF_AREA,INDICATOR,SEX,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,OBS_STATUS,COMMENT"]
-        for point in model.points {
-            lines.append([flow(point.dataset), point.area, model.indicator.code, point.sex,
-                          String(point.year), number(point.value), model.indicator.unit, point.flag, point.note].map(csvField).joined(separator: ","))
+        let records = model.points.map { point in
+            [text(flow(point.dataset)), text(point.area), text(model.indicator.code), text(point.sex), CSVCell.number(point.year), CSVCell.number(point.value),
+             text(model.indicator.unit), text(point.flag), text(point.note)]
         }
-        return respond(lines.joined(separator: "\r\n") + "\r\n", type: "text/csv; charset=utf-8", filename: model.indicator.code + "-sdmx.csv")
+        return csvFile("DATAFLOW,REF_AREA,INDICATOR,SEX,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,OBS_STATUS,COMMENT", records, filename: model.indicator.code + "-sdmx.csv")
     }
 }

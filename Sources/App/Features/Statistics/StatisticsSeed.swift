@@ -347,10 +347,23 @@ enum StatisticsSeed {
         }
     }
 
+    /// A code that a CSV cell would have to change (see `StatisticsExport.codeColumns`).
+    struct UnsafeCode: Error, CustomStringConvertible {
+        var column: String
+        var value: String
+        var description: String { "\(column) \(String(value.debugDescription.prefix(100))) is not a code (letters, digits, inner hyphens)" }
+    }
+
     /// Many rows per statement.
     /// Inserts in batches; `progress` hears how many rows are in after each batch.
     static func insert(_ observations: [Observation], dataset: UUID, db: any Database, progress: (@Sendable (Int) -> Void)? = nil) async throws {
         let sql = db as! any SQLDatabase
+        // Downloads write these columns as stored (`StatisticsExport.codeColumns`).
+        for observation in observations {
+            for column in StatisticsExport.codeColumns where !CSVCell.isWrittenAsIs(column.value(observation)) {
+                throw UnsafeCode(column: column.name, value: column.value(observation))
+            }
+        }
         for start in stride(from: 0, to: observations.count, by: 300) {
             let chunk = observations[start..<min(observations.count, start + 300)]
             let rows = chunk.map { o -> SQLQueryString in

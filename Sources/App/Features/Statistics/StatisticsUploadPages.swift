@@ -1,11 +1,17 @@
+import CSVParser
 import Foundation
 import Plot
 import StatImport
 
 /// The upload form and its preview.
 enum StatisticsUploadPages {
+    /// The visibilities a dataset can have.
+    static let visibilities: [Visibility] = [.public, .members]
+
+    /// `switched`: the form was just filled with the chosen dataset's details. `changesWait`: the
+    /// dataset is published and this viewer's changes to its details wait for review.
     static func form(_ form: StatisticsUploadController.Form, errors: FormErrors, preview: ImportPreview?, datasets: [StatDataset],
-                     context: PageContext) -> Node<HTML.BodyContext> {
+                     switched: Bool = false, changesWait: Bool = false, context: PageContext) -> Node<HTML.BodyContext> {
         let t = context.t
         func spec(_ name: String, _ label: String, _ value: String, required: Bool = false, hint: String? = nil, max: Int? = nil) -> FormField.Spec {
             FormField.Spec(name: name, label: t(label), value: value, error: errors[name], hint: hint.map { t($0) }, required: required, maxLength: max)
@@ -13,10 +19,12 @@ enum StatisticsUploadPages {
         let labels = ["title": t("statistics.upload.field.title"), "source": t("statistics.sourceLabel"), "licence": t("statistics.licenceLabel"),
                       "file": t("statistics.upload.field.file"), "dataset": t("statistics.upload.field.dataset"), "source_url": t("statistics.upload.field.sourceURL"),
                       "visibility": t("statistics.upload.field.visibility"), "description": t("statistics.upload.field.description"), "caveats": t("statistics.dataset.caveats")]
+        let metadata = form.metadata
+        let limits = StatisticsUploadController.Form.limits
         let fields: [Node<HTML.FormContext>] = [
             Layout.csrfField(context),
-            .input(.type(.hidden), .name("digest"), .value(form.digest)),
-            .input(.type(.hidden), .name("filename"), .value(form.filename)),
+            .input(.attr("type", "hidden"), .attr("name", "token"), .attr("value", form.token)),
+            .input(.attr("type", "hidden"), .attr("name", "prefilled"), .attr("value", form.prefilled)),
             .div(.class(errors["file"] == nil ? "field" : "field has-error"),
                  .label(.attr("for", "f-file"), .text(t("statistics.upload.field.file"))),
                  .p(.class("hint"), .id("f-file-hint"), .text(t("statistics.upload.fileHint"))),
@@ -26,17 +34,22 @@ enum StatisticsUploadPages {
             .div(.class("field"), FormField.checkbox(name: "decimal_comma", value: "1", label: t("statistics.upload.decimalComma"), checked: form.decimalComma)),
             FormField.select(spec("dataset", "statistics.upload.field.dataset", form.dataset, hint: "statistics.upload.datasetHint"), t,
                              options: datasets.map { ($0.slug, $0.title) }, prompt: t("statistics.upload.newDataset")),
-            FormField.input(spec("title", "statistics.upload.field.title", form.title, hint: "statistics.upload.newOnly", max: 200), t),
-            FormField.textarea(spec("description", "statistics.upload.field.description", form.description, max: 5000), t, rows: 3),
-            FormField.input(spec("source", "statistics.sourceLabel", form.source, hint: "statistics.upload.sourceHint", max: 500), t),
-            FormField.input(spec("source_url", "statistics.upload.field.sourceURL", form.sourceURL, max: 500), t),
-            FormField.input(spec("licence", "statistics.licenceLabel", form.licence, hint: "statistics.upload.licenceHint", max: 200), t),
-            FormField.textarea(spec("caveats", "statistics.dataset.caveats", form.caveats, max: 5000), t, rows: 3),
+            .if(switched, .p(.class("notice"), .attr("role", "status"), .text(t("statistics.upload.prefilled")))),
+            .if(changesWait, .p(.class("hint"), .text(t("statistics.upload.changesWait")))),
+            FormField.input(spec("title", "statistics.upload.field.title", metadata.title, required: true, max: limits["title"]), t),
+            FormField.textarea(spec("description", "statistics.upload.field.description", metadata.description, max: limits["description"]), t, rows: 3),
+            FormField.input(spec("source", "statistics.sourceLabel", metadata.source, required: true, hint: "statistics.upload.sourceHint", max: limits["source"]), t),
+            FormField.input(spec("source_url", "statistics.upload.field.sourceURL", metadata.sourceURL, max: limits["source_url"]), t),
+            FormField.input(spec("licence", "statistics.licenceLabel", metadata.licence, required: true, hint: "statistics.upload.licenceHint", max: limits["licence"]), t),
+            FormField.textarea(spec("caveats", "statistics.dataset.caveats", metadata.caveats, max: limits["caveats"]), t, rows: 3),
+            // No default: a dataset becomes public only when someone chooses so.
             FormField.select(spec("visibility", "statistics.upload.field.visibility", form.visibility, required: true), t,
-                             options: [("public", t("visibility.public")), ("members", t("visibility.members"))]),
+                             options: visibilities.map { ($0.rawValue, t("visibility.\($0.rawValue)")) }, prompt: t("form.choosePrompt")),
             .div(.class("actions"),
                  .button(.type(.submit), .name("action"), .value("preview"), .text(t("statistics.upload.check"))),
-                 .if(preview?.isImportable == true, .button(.type(.submit), .class("primary"), .name("action"), .value("import"), .text(t("statistics.upload.import"))))),
+                 .if(preview?.isImportable == true && !switched, .button(.type(.submit), .class("primary"), .name("action"), .value("import"), .text(t("statistics.upload.import")))),
+                 .if(!form.token.isEmpty, .button(.type(.submit), .name("action"), .value("cancel"), .attr("formnovalidate", "formnovalidate"),
+                                                   .text(t("statistics.upload.cancel"))))),
         ]
         return .div(
             .class("wide-form"),
@@ -44,7 +57,7 @@ enum StatisticsUploadPages {
             .p(.text(t("statistics.upload.intro"))),
             FormField.summary(errors, t, labels: labels),
             .unwrap(preview) { previewView($0, context) },
-            .form(.id("dataset-form"), .method(.post), .action(SiteURL.statisticsDatasetNew.path), .enctype(.multipartData), .group(fields))
+            .form(.id("dataset-form"), .method(.post), .action(SiteURL.statisticsDatasetNew), .enctype(.multipartData), .group(fields))
         )
     }
 
@@ -73,7 +86,7 @@ enum StatisticsUploadPages {
                 .el("caption", .text(t("statistics.upload.sample"))),
                 .thead(.tr(.th(.text("indicator")), .th(.text("area")), .th(.text("period")), .th(.text("sex")), .th(.text("value")), .th(.text("flag")))),
                 .tbody(.forEach(sample) { o in
-                    .tr(.td(.text(o.indicator)), .td(.text(o.area)), .td(.text(o.period)), .td(.text(o.sex)), .td(.text(StatisticsDownloads.number(o.value))), .td(.text(o.flag)))
+                    .tr(.td(.text(o.indicator)), .td(.text(o.area)), .td(.text(o.period)), .td(.text(o.sex)), .td(.text(CSVCell.number(o.value))), .td(.text(o.flag)))
                 })
             )))
         )
