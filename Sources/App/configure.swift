@@ -10,11 +10,16 @@ import Vapor
 /// routes and commands. Tests call it with their own settings and database.
 public func configure(_ app: Application, settings: Settings, database: DatabaseConfigurationFactory? = nil) async throws {
     // MARK: - Database
+    let factory: DatabaseConfigurationFactory
     if let database {
+        factory = database
         app.databases.use(database, as: DatabaseID(string: "main"))
     } else {
-        try configureDatabase(app, settings.database, dataDirectory: settings.dataDirectory)
+        factory = try configureDatabase(app, settings.database, dataDirectory: settings.dataDirectory)
     }
+    // /healthz asks the database over connections of its own: under a storm of requests the
+    // shared pool has a queue, and an operator's probe must not wait in it.
+    app.databases.use(factory, as: .health, isDefault: false)
 
     // MARK: - Migrations, in order. Append only; never renumber.
     app.migrations.add([
@@ -69,12 +74,15 @@ public func configure(_ app: Application, settings: Settings, database: Database
     } else {
         app.passwords.use(.bcrypt(cost: 12))
     }
+    app.passwordHashing = PasswordHashing(threads: settings.passwordThreads, queue: settings.passwordQueue)
 
     // MARK: - HTTP
     app.http.server.configuration.hostname = settings.host
     app.http.server.configuration.port = settings.port
     app.http.server.configuration.responseCompression = .enabled
-    app.http.server.configuration.requestDecompression = .enabled
+    // Compressed request bodies are inflated by `RequestBodyMiddleware`, which can answer 413 or
+    // 400 with a page; the server's own decompressor could only drop the connection.
+    app.http.server.configuration.requestDecompression = .disabled
     app.routes.defaultMaxBodySize = "1mb"
     _ = MetricsRegistry.shared
 
@@ -83,6 +91,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.middleware.use(SecurityHeadersMiddleware(secure: settings.secureCookies))
     app.middleware.use(LanguageMiddleware(secureCookies: settings.secureCookies))
     app.middleware.use(ErrorPagesMiddleware())
+    app.middleware.use(RequestBodyMiddleware(maxBodySize: app.routes.defaultMaxBodySize, maxUploadSize: ByteCount(value: settings.maxUploadBytes)))
     app.middleware.use(ViewerMiddleware())
     app.middleware.use(CSRFMiddleware(secure: settings.secureCookies, maxBodySize: app.routes.defaultMaxBodySize, maxUploadSize: ByteCount(value: settings.maxUploadBytes)))
 
@@ -98,15 +107,20 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.asyncCommands.use(DemoDataCommand(), as: "demo-data")
 }
 
-func configureDatabase(_ app: Application, _ kind: Settings.DatabaseKind, dataDirectory: URL) throws {
+@discardableResult
+func configureDatabase(_ app: Application, _ kind: Settings.DatabaseKind, dataDirectory: URL) throws -> DatabaseConfigurationFactory {
     switch kind {
     case .sqlite(let path):
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true
         )
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+        let factory = DatabaseConfigurationFactory.sqlite(.file(path), sqlLogLevel: .debug)
+        app.databases.use(factory, as: .sqlite)
+        return factory
     case .postgres(let url):
-        app.databases.use(try .postgres(url: url, sqlLogLevel: .debug), as: .psql)
+        let factory = try DatabaseConfigurationFactory.postgres(url: url, sqlLogLevel: .debug)
+        app.databases.use(factory, as: .psql)
+        return factory
     }
 }
 

@@ -19,6 +19,8 @@ public final class AuditEntry: Model, @unchecked Sendable {
         case passwordChanged = "password_changed"
         case passwordReset = "password_reset"
         case adminCreated = "admin_created"
+        /// Someone asked to join with the address of an existing account.
+        case joinAttempted = "join_attempted"
     }
 
     @ID(key: .id) public var id: UUID?

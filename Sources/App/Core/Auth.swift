@@ -1,5 +1,11 @@
 import Fluent
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
 import Vapor
 
 /// Sessions in the database: the cookie carries a random token, the table keeps its hash.
@@ -111,14 +117,18 @@ extension Request {
         guard Access.can(viewer, action) else { throw Abort(.forbidden, reason: "error.forbidden") }
     }
 
-    /// The client's address, for throttling and the audit log; X-Forwarded-For only behind a
-    /// trusted proxy.
+    /// The client's address, for throttling and the audit log. Behind trusted proxies it is the
+    /// address the nearest of the `proxyHops` proxies of our own was given by the one before it:
+    /// each proxy appends to `X-Forwarded-For`, so everything left of that was written by the
+    /// client and is not believed. A value that is not an IP address is not believed either.
     public var clientAddress: String {
-        if application.cpmg.settings.trustProxy,
-           let forwarded = headers.first(name: "X-Forwarded-For")?.split(separator: ",").first {
-            return forwarded.trimmingCharacters(in: .whitespaces)
-        }
-        return remoteAddress?.ipAddress ?? "unknown"
+        let socket = remoteAddress?.ipAddress ?? "unknown"
+        let settings = application.cpmg.settings
+        guard settings.trustProxy else { return socket }
+        let hops = headers[.xForwardedFor].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard hops.count >= settings.proxyHops else { return socket }
+        let candidate = hops[hops.count - settings.proxyHops]
+        return (try? SocketAddress(ipAddress: candidate, port: 0)) == nil ? socket : candidate
     }
 }
 
@@ -127,7 +137,7 @@ struct SignInRequired: Error {
     let returnTo: String
 }
 
-/// Passwords: at least 12 characters, hashed with Bcrypt on the thread pool.
+/// Passwords: at least 12 characters, hashed with Bcrypt on threads of their own (`PasswordHashing`).
 public enum Passwords {
     public static let minimumLength = 12
     public static let maximumLength = 200
@@ -140,22 +150,135 @@ public enum Passwords {
 }
 
 /// Too many failed logins for one account or from one address within 15 minutes are refused.
+///
+/// An attempt is written down as failed *before* its password is checked and only then counted,
+/// so guesses sent in parallel see each other: whichever rows land first, at most `perAccount`
+/// of them are within the limit. A refused attempt is taken out again, so that a flood of them
+/// neither fills the table nor keeps the account closed longer than the failures that count.
 public enum LoginThrottle {
     public static let window: TimeInterval = 15 * 60
     public static let perAccount = 5
     public static let perAddress = 20
 
+    /// Whether one more attempt would be over a limit.
     public static func isLimited(email: String, address: String, on db: any Database, now: Date) async throws -> Bool {
+        let (forAccount, forAddress) = try await failures(email: email, address: address, on: db, now: now)
+        return forAccount >= perAccount || forAddress >= perAddress
+    }
+
+    /// Writes the attempt down as a failure and returns it, or nil (and nothing written) when it
+    /// is over a limit. Mark it `succeeded` when the password turns out right.
+    public static func begin(email: String, address: String, on db: any Database, now: Date) async throws -> LoginAttempt? {
+        let attempt = LoginAttempt(email: email, address: address, succeeded: false, at: now)
+        try await attempt.create(on: db)
+        let (forAccount, forAddress) = try await failures(email: email, address: address, on: db, now: now)
+        if forAccount > perAccount || forAddress > perAddress {
+            try await attempt.delete(on: db)
+            return nil
+        }
+        return attempt
+    }
+
+    public static func succeeded(_ attempt: LoginAttempt, on db: any Database) async throws {
+        attempt.succeeded = true
+        try await attempt.save(on: db)
+    }
+
+    /// Records a finished attempt (for tests and imports; logins use `begin`).
+    public static func record(email: String, address: String, succeeded: Bool, on db: any Database, now: Date) async throws {
+        try await LoginAttempt(email: email, address: address, succeeded: succeeded, at: now).create(on: db)
+    }
+
+    private static func failures(email: String, address: String, on db: any Database, now: Date) async throws -> (account: Int, address: Int) {
         let since = now.addingTimeInterval(-window)
         let forAccount = try await LoginAttempt.query(on: db)
             .filter(\.$email == email).filter(\.$succeeded == false).filter(\.$attemptedAt > since).count()
-        if forAccount >= perAccount { return true }
         let forAddress = try await LoginAttempt.query(on: db)
             .filter(\.$address == address).filter(\.$succeeded == false).filter(\.$attemptedAt > since).count()
-        return forAddress >= perAddress
+        return (forAccount, forAddress)
+    }
+}
+
+// MARK: - Password hashing
+
+/// Bcrypt (about half a second of a core at cost 12) runs on a small pool of its own, never on
+/// the threads the SQLite driver and file reads share: 50 logins at once once queued ahead of
+/// every database query and turned into 500s for everyone. The pool takes `threads` hashes at a
+/// time and lets `queue` more wait; beyond that a login is answered 503 with Retry-After at once.
+/// Its threads run at a lower priority (nice 10), so that on a small machine the event loops and
+/// the database get the cores first and a storm of logins slows logins, not every page.
+public final class PasswordHashing: Sendable {
+    let pool: NIOThreadPool
+    let capacity: Int
+    private let admitted = NIOLockedValueBox(0)
+
+    /// The answer when the queue is full.
+    public struct Busy: AbortError {
+        public var status: HTTPResponseStatus { .serviceUnavailable }
+        public var reason: String { "error.busy" }
+        public var headers: HTTPHeaders { ["Retry-After": "5"] }
     }
 
-    public static func record(email: String, address: String, succeeded: Bool, on db: any Database, now: Date) async throws {
-        try await LoginAttempt(email: email, address: address, succeeded: succeeded, at: now).create(on: db)
+    public init(threads: Int, queue: Int) {
+        pool = NIOThreadPool(numberOfThreads: threads)
+        pool.start()
+        capacity = threads + queue
+    }
+
+    /// Whether every thread and waiting place is taken: a login can be refused before it costs
+    /// the database anything.
+    public var isFull: Bool { admitted.withLockedValue { $0 >= capacity } }
+
+    public func hash(_ password: String, using hasher: any PasswordHasher) async throws -> String {
+        try await run { try hasher.hash(password) }
+    }
+
+    public func verify(_ password: String, created hash: String, using hasher: any PasswordHasher) async throws -> Bool {
+        try await run { try hasher.verify(password, created: hash) }
+    }
+
+    private func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        let capacity = capacity
+        let entered = admitted.withLockedValue { count in
+            guard count < capacity else { return false }
+            count += 1
+            return true
+        }
+        guard entered else { throw Busy() }
+        defer { admitted.withLockedValue { $0 -= 1 } }
+        return try await pool.runIfActive {
+            Self.lowerPriority()
+            return try work()
+        }
+    }
+
+    /// Linux gives each thread its own nice value (`who` 0 is the calling thread); raising it
+    /// needs no privilege.
+    private static func lowerPriority() {
+        #if os(Linux)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+        #endif
+    }
+}
+
+extension Application {
+    private struct PasswordHashingKey: StorageKey { typealias Value = PasswordHashing }
+
+    /// Set up by `configure` from the settings; its threads end with the application.
+    public var passwordHashing: PasswordHashing {
+        get {
+            guard let hashing = storage[PasswordHashingKey.self] else { fatalError("configure(_:) has not run") }
+            return hashing
+        }
+        set { storage.set(PasswordHashingKey.self, to: newValue) { try $0.pool.syncShutdownGracefully() } }
+    }
+
+    /// Hashes a new password with the configured hasher, on the hashing pool.
+    public func hashPassword(_ password: String) async throws -> String {
+        try await passwordHashing.hash(password, using: self.password)
+    }
+
+    public func verifyPassword(_ password: String, created hash: String) async throws -> Bool {
+        try await passwordHashing.verify(password, created: hash, using: self.password)
     }
 }

@@ -38,6 +38,8 @@ struct CSRFMiddleware: AsyncMiddleware {
         HTTPCookies.Value(string: token, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     }
 
+    /// The token the form carries. A body that cannot be read as the form it claims to be is a
+    /// bad request (400), not a forgery: the sender learns to fix the form, not to reload it.
     private func submittedToken(_ request: Request) async throws -> String? {
         if let header = request.headers.first(name: "X-CSRF-Token") { return header }
         // The body has to be read before the route runs so the token can be checked first.
@@ -48,12 +50,46 @@ struct CSRFMiddleware: AsyncMiddleware {
         if let data = request.body.data {
             guard data.readableBytes <= limit else { throw tooLarge }
         } else {
-            do { _ = try await request.body.collect(max: limit).get() } catch let error as any AbortError where error.status == .payloadTooLarge {
+            do {
+                _ = try await request.body.collect(max: limit).get()
+            } catch let error as any AbortError where error.status == .payloadTooLarge {
                 throw tooLarge
+            } catch {
+                // A connection that ended in the middle of the body.
+                throw Abort(.badRequest, reason: "error.badForm")
             }
         }
-        guard request.body.data != nil, request.headers.contentType != nil else { return nil }
-        return try? request.content.get(String.self, at: Self.field)
+        guard let body = request.body.data, let type = request.headers.contentType else { return nil }
+        guard multipart || type == .urlEncodedForm else { return nil }
+        if multipart && !Self.isComplete(body, boundary: type.parameters["boundary"] ?? "") {
+            throw Abort(.badRequest, reason: "error.badForm")
+        }
+        do {
+            return try request.content.decode(TokenField.self).value
+        } catch {
+            throw Abort(.badRequest, reason: "error.badForm")
+        }
+    }
+
+    /// Whether a multipart body ends with its close delimiter (an upload cut short does not).
+    /// Only the tail is searched: what follows the delimiter is an epilogue browsers leave empty.
+    static func isComplete(_ body: ByteBuffer, boundary: String) -> Bool {
+        let delimiter = Array("--\(boundary)--".utf8)
+        let bytes = body.readableBytesView
+        let tail = Array(bytes.suffix(delimiter.count + 1024))
+        guard tail.count >= delimiter.count else { return false }
+        for start in stride(from: tail.count - delimiter.count, through: 0, by: -1) where tail[start..<start + delimiter.count].elementsEqual(delimiter) {
+            // At the very start of the body, or after a line end.
+            let atStart = bytes.count == tail.count && start == 0
+            if atStart || (start >= 2 && tail[start - 2] == 13 && tail[start - 1] == 10) { return true }
+        }
+        return false
+    }
+
+    /// The form's token field, whatever else the form holds.
+    private struct TokenField: Decodable {
+        let value: String?
+        enum CodingKeys: String, CodingKey { case value = "_csrf" }
     }
 }
 

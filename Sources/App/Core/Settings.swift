@@ -20,6 +20,18 @@ public struct Settings: Sendable {
     public var jobPollSeconds: Double
     /// Trust `X-Forwarded-For` from a reverse proxy (nginx) for the client address.
     public var trustProxy: Bool
+    /// How many proxies of our own append to `X-Forwarded-For` (nginx alone: 1; a CDN before
+    /// nginx: 2). The client address is the one that many places from the right.
+    public var proxyHops: Int = 1
+    /// A bearer token that opens `/metrics` to a scraper; nil leaves it to signed-in admins.
+    public var metricsToken: String? = nil
+    /// Threads that hash passwords (Bcrypt), apart from the ones the database uses.
+    public var passwordThreads: Int = Settings.defaultPasswordThreads
+    /// Logins that may wait for a hashing thread; more are answered 503 with Retry-After.
+    public var passwordQueue: Int = 8 * Settings.defaultPasswordThreads
+
+    /// Half the cores, at least one: the other half keeps serving pages and the database.
+    public static var defaultPasswordThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount / 2) }
     public var resourcesDirectory: URL
     public var sessionDays: Int
     /// The largest upload accepted (all files of one form together).
@@ -119,6 +131,15 @@ public struct Settings: Sendable {
             jobPollSeconds = seconds
         }
 
+        var metricsToken: String? = nil
+        if let raw = value("CPMG_METRICS_TOKEN") {
+            guard raw.count >= 16, raw.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) else {
+                throw Invalid(variable: "CPMG_METRICS_TOKEN", value: "(hidden)", expected: "at least 16 characters, no spaces")
+            }
+            metricsToken = raw
+        }
+        let passwordThreads = try int("CPMG_PASSWORD_THREADS", default: defaultPasswordThreads, range: 1...64)
+
         let resources: URL
         if let raw = value("CPMG_RESOURCES_DIR") {
             resources = path(raw)
@@ -129,7 +150,7 @@ public struct Settings: Sendable {
             resources = Settings.defaultResourcesDirectory(workingDirectory: workingDirectory)
         }
 
-        return Settings(
+        var settings = Settings(
             host: host,
             port: port,
             dataDirectory: dataDirectory,
@@ -145,6 +166,11 @@ public struct Settings: Sendable {
             searchCandidates: try int("CPMG_SEARCH_CANDIDATES", default: SearchLimits.candidates, range: 100...10_000_000),
             loadStatistics: value("CPMG_LOAD_STATISTICS") == nil ? true : try bool("CPMG_LOAD_STATISTICS")
         )
+        settings.proxyHops = try int("CPMG_PROXY_HOPS", default: 1, range: 1...10)
+        settings.metricsToken = metricsToken
+        settings.passwordThreads = passwordThreads
+        settings.passwordQueue = try int("CPMG_PASSWORD_QUEUE", default: 8 * passwordThreads, range: 0...10_000)
+        return settings
     }
 
     /// `Resources/` in the working directory, else the one beside this source tree (tests, `swift run`
@@ -174,6 +200,12 @@ public struct Settings: Sendable {
       CPMG_MAIL_FROM         sender of the platform's mail
       CPMG_JOB_POLL_SECONDS  how often the background worker looks for work (default 2)
       CPMG_TRUST_PROXY       true behind nginx: take the client address from X-Forwarded-For
+      CPMG_PROXY_HOPS        proxies of our own that append to X-Forwarded-For (default 1); the
+                             client is that many places from the right, the rest is not believed
+      CPMG_METRICS_TOKEN     bearer token (16+ characters) that lets a scraper read /metrics;
+                             without it only signed-in admins can
+      CPMG_PASSWORD_THREADS  threads that hash passwords (default half the cores, at least 1)
+      CPMG_PASSWORD_QUEUE    logins that may wait for them (default 8 per thread); more get 503
       CPMG_SESSION_DAYS      days a login lasts without activity (default 14)
       CPMG_MAX_UPLOAD_MB     largest upload accepted, in megabytes (default 50)
       CPMG_SEARCH_CANDIDATES most recent matches that ranking and facet counts consider (default 2000)

@@ -1,8 +1,13 @@
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import NIOHTTP1
 import Plot
 import Vapor
 
 /// Turns every error into a page a person can act on: the right status, a plain message in
-/// their language, never a stack trace. Unexpected errors are logged and answered with 500.
+/// their language, never a stack trace. Load is shed, not failed: a database that is busy or has
+/// no connection to spare answers 503 with Retry-After. Unexpected errors are logged and answered
+/// with 500.
 struct ErrorPagesMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
@@ -15,24 +20,56 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
         }
     }
 
-    func page(for error: any Error, request: Request) -> Response {
-        let status: HTTPResponseStatus
-        var messageKey: String? = nil
-        var headers = HTTPHeaders()
+    /// Seconds a client is asked to wait when the database is saturated.
+    static let retryAfterBusy = 2
+
+    /// The status, message and headers an error stands for.
+    static func classify(_ error: any Error) -> (status: HTTPResponseStatus, messageKey: String?, headers: HTTPHeaders) {
+        let busy: HTTPHeaders = ["Retry-After": String(retryAfterBusy)]
         switch error {
         case let abort as any AbortError:
-            status = abort.status
-            headers = abort.headers
-            if abort.reason.hasPrefix("error.") { messageKey = abort.reason }
+            return (abort.status, abort.reason.hasPrefix("error.") ? abort.reason : nil, abort.headers)
         case is DecodingError:
-            status = .badRequest
-            messageKey = "error.badForm"
+            return (.badRequest, "error.badForm", [:])
+        case NIOHTTPDecompression.DecompressionError.limit:
+            return (.payloadTooLarge, "error.tooLarge", [:])
+        case is NIOHTTPDecompression.DecompressionError, is NIOHTTPDecompression.ExtraDecompressionError, is HTTPParserError:
+            return (.badRequest, "error.badRequest", [:])
+        case is ConnectionPoolTimeoutError:
+            return (.serviceUnavailable, "error.busy", busy)
+        case let sqlite as SQLiteError where isBusy(sqlite.reason):
+            return (.serviceUnavailable, "error.busy", busy)
+        case let postgres as PSQLError where isBusy(postgres):
+            return (.serviceUnavailable, "error.busy", busy)
         default:
-            status = .internalServerError
+            return (.internalServerError, nil, [:])
         }
-        if status.code >= 500 {
+    }
+
+    /// "database is locked": another writer holds the file, or this transaction's snapshot is stale.
+    static func isBusy(_ reason: SQLiteError.Reason) -> Bool {
+        switch reason {
+        case .busy, .locked, .busyInRecovery, .busyInSnapshot, .busyTimeout, .lockedBySharedCache, .lockedVirtualTable: true
+        default: false
+        }
+    }
+
+    /// Serialisation failures, deadlocks, lock timeouts, too many connections, a server starting or
+    /// stopping: worth a retry. Anything else from PostgreSQL is a bug to fix.
+    static func isBusy(_ error: PSQLError) -> Bool {
+        if error.code == .server {
+            return ["40001", "40P01", "55P03", "53300", "57P01", "57P03"].contains(error.serverInfo?[.sqlState] ?? "")
+        }
+        return error.code == .connectionError || error.code == .serverClosedConnection
+    }
+
+    func page(for error: any Error, request: Request) -> Response {
+        let (status, messageKey, headers) = Self.classify(error)
+        if status.code >= 500 && status != .serviceUnavailable {
             // The full reflection: database drivers keep the useful part out of `description`.
             request.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))"])
+        } else if status == .serviceUnavailable {
+            request.logger.warning("shedding load", metadata: ["error": "\(String(reflecting: error))"])
         }
         let t = request.t
         let key = messageKey ?? Self.defaultKey(for: status)
@@ -58,6 +95,7 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
         case 405: "error.notFound"
         case 413: "error.tooLarge"
         case 429: "error.tooMany"
+        case 503: "error.busy"
         default: status.code >= 500 ? "error.server" : "error.badRequest"
         }
     }

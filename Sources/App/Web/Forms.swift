@@ -19,7 +19,50 @@ public struct FormErrors: Sendable, Equatable {
     }
 }
 
-/// The submitted text of a form: every field optional, trimmed, checked for length.
+/// Text as a person typed it, without the characters that only serve to deceive or to break
+/// things: C0 and C1 controls (NUL cuts strings short in C libraries and PostgreSQL refuses it)
+/// and the bidirectional controls that make "invoice{U+202E}fdp.exe" read as "invoiceexe.pdf".
+/// Every form field goes through here, whatever decoded it.
+public enum FormText {
+    /// U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069.
+    static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+
+    /// Removes control and bidirectional characters and trims the ends. Line ends become "\n";
+    /// `multiline` fields keep them and tabs, other fields get a space for each run of them.
+    public static func clean(_ text: String, multiline: Bool = false) -> String {
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        var previousWasCR = false
+        for scalar in text.unicodeScalars {
+            let isCR = scalar == "\r"
+            defer { previousWasCR = isCR }
+            let lineBreak = scalar == "\n" || isCR || scalar == "\u{2028}" || scalar == "\u{2029}"
+            if lineBreak || scalar == "\t" {
+                if multiline {
+                    if scalar == "\n" && previousWasCR { continue }
+                    out.append(lineBreak ? "\n" : "\t")
+                } else {
+                    pendingSpace = true
+                }
+                continue
+            }
+            if scalar.properties.generalCategory == .control || isBidiControl(scalar) { continue }
+            if pendingSpace {
+                if let last = out.last, last != " " { out.append(" ") }
+                pendingSpace = false
+            }
+            out.append(scalar)
+        }
+        return String(out).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// The submitted text of a form: every field optional, cleaned (see `FormText`), checked for length.
 public struct FormInput: Sendable {
     let values: [String: String]
 
@@ -35,21 +78,24 @@ public struct FormInput: Sendable {
 
     public init(values: [String: String]) { self.values = values }
 
+    /// A one-line field, cleaned.
     public subscript(name: String) -> String {
-        (values[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        FormText.clean(values[name] ?? "")
     }
 
-    /// The raw value (passwords keep their spaces).
-    public func raw(_ name: String) -> String { values[name] ?? "" }
+    /// A field of several lines (a textarea), cleaned; line ends are "\n".
+    public func multiline(_ name: String) -> String {
+        FormText.clean(values[name] ?? "", multiline: true)
+    }
+
+    /// A password exactly as typed: it is never shown, and changing it would lock its owner out.
+    public func password(_ name: String) -> String { values[name] ?? "" }
 
     /// Checks presence and length, recording the first problem for `name`.
-    public func text(_ name: String, required: Bool = true, max: Int, errors: inout FormErrors) -> String {
-        let value = self[name]
+    public func text(_ name: String, required: Bool = true, multiline: Bool = false, max: Int, errors: inout FormErrors) -> String {
+        let value = multiline ? self.multiline(name) : self[name]
         if required && value.isEmpty { errors.add(name, "form.required") }
         else if value.count > max { errors.add(name, "form.tooLong") }
-        else if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
-            errors.add(name, "form.invalidCharacters")
-        }
         return value
     }
 }

@@ -3,6 +3,7 @@ import Fluent
 import Foundation
 import Testing
 import Vapor
+import VaporTesting
 
 @Suite("Membership: request, confirm, approve")
 struct MembershipTests {
@@ -126,18 +127,66 @@ struct MembershipTests {
         }
     }
 
-    @Test("A duplicate address is refused at the field and nothing is saved twice", arguments: TestDatabase.all)
+    @Test("Joining with an address that has an account looks exactly like joining anew; the owner is told", arguments: TestDatabase.all)
     func duplicate(database: TestDatabase) async throws {
         try await withApp(database) { app in
-            try await Fixtures.user(app, email: "maria.lopez@example.gov.jm")
+            // given an account for one address and none for another
+            let owner = try await Fixtures.user(app, email: "maria.lopez@example.gov.jm")
+            func join(_ email: String) async throws -> TestingHTTPResponse {
+                let browser = TestBrowser(app)
+                try await browser.get("/join")
+                return try await browser.post("/join", Fixtures.joinForm.filter { $0.0 != "email" } + [("email", email)])
+            }
+            // when someone asks to join with each
+            let taken = try await join("  Maria.Lopez@Example.gov.jm ")
+            let fresh = try await join("ana.perez@example.gov.jm")
+            // then both answers are the same, byte for byte apart from the cookies
+            #expect(taken.status == .seeOther && fresh.status == .seeOther)
+            #expect(taken.location == "/join/sent" && fresh.location == "/join/sent")
+            #expect(taken.text == fresh.text)
+            func comparable(_ headers: HTTPHeaders) -> [String] {
+                headers.filter { !["set-cookie", "date"].contains($0.name.lowercased()) }.map { "\($0.name.lowercased()): \($0.value)" }.sorted()
+            }
+            #expect(comparable(taken.headers) == comparable(fresh.headers))
+            #expect(taken.headers[.setCookie].map { $0.split(separator: "=")[0] } == fresh.headers[.setCookie].map { $0.split(separator: "=")[0] })
+            // and the account is untouched, while its owner learns of the attempt and how to reset the password
+            #expect(try await User.query(on: app.db).filter(\.$email == owner.email).count() == 1)
+            #expect(try await User.find(owner.id, on: app.db)?.name == "Test Member")
+            let mail = try #require(try await Fixtures.lastMail(app, to: owner.email))
+            #expect(mail.body.contains("http://cpmg.test/password/forgot"))
+            #expect(!mail.body.contains("/join/confirm"))
+            // a second attempt within the hour does not mail the owner again
+            _ = try await join("maria.lopez@example.gov.jm")
+            #expect(try await OutboxMessage.query(on: app.db).filter(\.$toAddress == owner.email).count() == 1)
+        }
+    }
+
+    @Test("Control and bidirectional characters are taken out of names; line breaks stay only where a form has several lines", arguments: TestDatabase.all)
+    func cleaning(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            // given a join form whose name carries a right-to-left override, a NUL and a tab, and a motivation with lines
             let browser = TestBrowser(app)
-            var form = Fixtures.joinForm.filter { $0.0 != "email" }
-            form.append(("email", "  Maria.Lopez@Example.gov.jm "))
+            var form = Fixtures.joinForm.filter { !["name", "organisation", "motivation"].contains($0.0) }
+            form += [("name", "Mar\u{202E}ía\u{0} López\tPérez\u{200F}"), ("organisation", "PICA\u{2066}\u{0085}\u{9F}\r\nJamaica\u{061C}"),
+                     ("motivation", "First line\r\nSecond\tline\u{7}\u{202D}\u{2069}")]
+            // when the request is sent
             let response = try await browser.post("/join", form)
-            #expect(response.status == .unprocessableEntity)
-            #expect(response.text.contains("already exists"))
-            #expect(try await User.query(on: app.db).count() == 1)
-            #expect(try await OutboxMessage.query(on: app.db).count() == 0)
+            // then it is accepted, with the characters gone
+            #expect(response.status == .seeOther)
+            let user = try #require(try await User.query(on: app.db).first())
+            #expect(user.name == "María López Pérez")
+            #expect(user.organisation == "PICA Jamaica")
+            #expect(user.motivation == "First line\nSecond\tline")
+
+            // when a member renames themselves with the same characters
+            let member = try await Fixtures.user(app, email: "member@example.org")
+            let signedIn = try await Fixtures.login(app, as: member)
+            let profile: [(String, String)] = [("name", "\u{202E}Ana\u{0}\u{1B}[31m"), ("organisation", "X"), ("organisation_type", "ngo"),
+                                               ("country", "tt"), ("position", "Officer\u{2067}")]
+            #expect(try await signedIn.post("/account", profile).status == .seeOther)
+            let renamed = try #require(try await User.find(member.id, on: app.db))
+            #expect(renamed.name == "Ana[31m")
+            #expect(renamed.position == "Officer")
         }
     }
 

@@ -67,4 +67,52 @@ struct PasswordTests {
             #expect(try await Fixtures.lastMail(app, to: member.email)?.subject.contains("password was changed") == true)
         }
     }
+
+    /// The reset links in a member's mailbox, oldest first, as paths.
+    static func resetLinks(_ app: Application, to address: String) async throws -> [String] {
+        try await OutboxMessage.query(on: app.db).filter(\.$toAddress == address).sort(\.$createdAt).all()
+            .compactMap { Fixtures.link(in: $0.body, prefix: "http://cpmg.test/password/reset?token=") }
+            .map { String($0.dropFirst("http://cpmg.test".count)) }
+    }
+
+    @Test("A reset spends every reset link of the account, not only the one used", arguments: TestDatabase.all)
+    func resetSpendsOlderLinks(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            // given two reset links in the member's mailbox
+            let member = try await Fixtures.user(app)
+            let browser = TestBrowser(app)
+            try await browser.post("/password/forgot", [("email", member.email)])
+            try await browser.post("/password/forgot", [("email", member.email)])
+            let links = try await Self.resetLinks(app, to: member.email)
+            #expect(links.count == 2)
+            // when the newer one is used
+            let token = String(links[1].split(separator: "=").last!)
+            #expect(try await browser.post("/password/reset", [("token", token), ("password", "a brand new passphrase")]).status == .seeOther)
+            // then the older one no longer works, to open or to use
+            #expect(try await browser.get(links[0]).status == .gone)
+            let older = String(links[0].split(separator: "=").last!)
+            #expect(try await browser.post("/password/reset", [("token", older), ("password", "the attacker's passphrase")]).status == .gone)
+            #expect(try await TestBrowser(app).post("/login", [("email", member.email), ("password", "a brand new passphrase")]).status == .seeOther)
+        }
+    }
+
+    @Test("Changing the password on the account page spends outstanding reset links and ends other sessions", arguments: TestDatabase.all)
+    func changeSpendsLinks(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            // given a reset link someone asked for, and the member signed in on two browsers
+            let member = try await Fixtures.user(app)
+            try await TestBrowser(app).post("/password/forgot", [("email", member.email)])
+            let link = try #require(try await Self.resetLinks(app, to: member.email).first)
+            let phone = try await Fixtures.login(app, as: member)
+            let laptop = try await Fixtures.login(app, as: member)
+            // when the member changes the password on the laptop
+            let change = try await laptop.post("/account/password", [("current_password", Fixtures.password), ("new_password", "a brand new passphrase")])
+            #expect(change.status == .seeOther)
+            // then the link is spent, the phone is signed out and the laptop stays in
+            #expect(try await TestBrowser(app).get(link).status == .gone)
+            #expect(try await phone.get("/account").status == .seeOther)
+            #expect(try await laptop.get("/account").status == .ok)
+            #expect(try await UserSession.query(on: app.db).count() == 1)
+        }
+    }
 }

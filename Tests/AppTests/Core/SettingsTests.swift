@@ -16,12 +16,15 @@ struct SettingsTests {
         #expect(settings.publicURL.absoluteString == "http://localhost:8080")
         #expect(settings.secureCookies == false)
         #expect(settings.sendmailPath == nil)
+        #expect(settings.proxyHops == 1 && settings.metricsToken == nil)
+        #expect(settings.passwordThreads >= 1 && settings.passwordQueue == 8 * settings.passwordThreads)
     }
 
     @Test("A malformed value stops start-up naming the variable", arguments: [
         ("PORT", "eighty"), ("PORT", "70000"), ("DATABASE_URL", "mysql://x"), ("CPMG_PUBLIC_URL", "ftp://example.org"),
         ("SENDMAIL_PATH", "/no/such/sendmail"), ("CPMG_JOB_POLL_SECONDS", "-1"), ("CPMG_TRUST_PROXY", "perhaps"),
-        ("CPMG_SESSION_DAYS", "0"),
+        ("CPMG_SESSION_DAYS", "0"), ("CPMG_PROXY_HOPS", "0"), ("CPMG_PROXY_HOPS", "many"), ("CPMG_METRICS_TOKEN", "short"),
+        ("CPMG_METRICS_TOKEN", "a token with spaces in it"), ("CPMG_PASSWORD_THREADS", "0"), ("CPMG_PASSWORD_QUEUE", "-1"),
     ])
     func malformed(variable: String, value: String) {
         do {

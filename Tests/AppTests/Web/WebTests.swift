@@ -97,12 +97,47 @@ struct WebTests {
             #expect(health.status == .ok)
             #expect(health.text.contains(#""database":"ok""#))
             try await browser.get("/join")
-            let metrics = try await browser.get("/metrics")
+            let admin = try await Fixtures.login(app, as: try await Fixtures.user(app, email: "admin@example.org", role: .admin))
+            let metrics = try await admin.get("/metrics")
             #expect(metrics.status == .ok)
             #expect(metrics.text.contains("http_requests_total"))
             #expect(metrics.text.contains(#"path="/join""#))
             #expect(metrics.text.contains(#"status="200""#))
             #expect(metrics.text.contains("http_request_duration_seconds_bucket"))
+        }
+    }
+
+    @Test("/metrics is for admins and for a scraper with the token; everyone else gets 404", arguments: TestDatabase.all)
+    func metricsRestricted(database: TestDatabase) async throws {
+        let token = "a-scraper-token-of-some-length-0123456789"
+        try await withApp(database, environment: ["CPMG_METRICS_TOKEN": token]) { app in
+            // given a visitor, a member, an editor and an admin
+            let member = try await Fixtures.login(app, as: try await Fixtures.user(app, email: "member@example.org"))
+            let editor = try await Fixtures.login(app, as: try await Fixtures.user(app, email: "editor@example.org", role: .editor))
+            let admin = try await Fixtures.login(app, as: try await Fixtures.user(app, email: "admin@example.org", role: .admin))
+            // then only the admin reads the metrics
+            for (who, browser) in [("visitor", TestBrowser(app)), ("member", member), ("editor", editor)] {
+                let response = try await browser.get("/metrics")
+                #expect(response.status == .notFound, "\(who) got \(response.status)")
+                #expect(!response.text.contains("http_requests_total"))
+            }
+            #expect(try await admin.get("/metrics").status == .ok)
+            // and a scraper with the bearer token, not with another one
+            func scrape(_ authorization: String) async throws -> HTTPStatus {
+                try await TestBrowser(app).get("/metrics", headers: ["Authorization": authorization]).status
+            }
+            #expect(try await scrape("Bearer \(token)") == .ok)
+            #expect(try await scrape("bearer \(token)") == .ok)
+            for wrong in ["Bearer wrong", "Bearer \(token)x", "Bearer ", "Basic \(token)", token, "Bearer \(token.dropLast())"] {
+                #expect(try await scrape(wrong) == .notFound, "Authorization: \(wrong)")
+            }
+        }
+        // Without a token configured, no bearer value opens it.
+        try await withApp(database) { app in
+            let empty = try await TestBrowser(app).get("/metrics", headers: ["Authorization": "Bearer "])
+            #expect(empty.status == .notFound)
+            let none = try await TestBrowser(app).get("/metrics")
+            #expect(none.status == .notFound)
         }
     }
 

@@ -44,7 +44,7 @@ struct CreateAdminCommand: AsyncCommand {
         if try await User.query(on: app.db).filter(\.$email == email).first() != nil {
             throw CommandFailure("an account with \(email) already exists")
         }
-        let hash = try await app.password.async.hash(password)
+        let hash = try await app.hashPassword(password)
         let user = User(
             name: name, email: email, passwordHash: hash, organisation: "CPMG", organisationType: .other,
             countryISO2: nil, position: "Administrator", motivation: "", role: .admin, status: .active

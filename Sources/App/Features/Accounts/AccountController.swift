@@ -54,13 +54,13 @@ struct AccountController: RouteCollection {
         let user = try req.requireUser()
         let input = try FormInput.read(req)
         var errors = FormErrors()
-        let current = input.raw("current_password")
-        let new = input.raw("new_password")
+        let current = input.password("current_password")
+        let new = input.password("new_password")
         if current.isEmpty {
             errors.add("current_password", "form.required")
         } else if current.utf8.count > Passwords.maximumLength {
             errors.add("current_password", "account.currentWrong")
-        } else if try await !req.password.async.verify(current, created: user.passwordHash) {
+        } else if try await !req.application.verifyPassword(current, created: user.passwordHash) {
             errors.add("current_password", "account.currentWrong")
         }
         if new.isEmpty { errors.add("new_password", "form.required") }
@@ -70,13 +70,15 @@ struct AccountController: RouteCollection {
             model.passwordErrors = errors
             return try await render(req, model, status: .unprocessableEntity)
         }
-        user.passwordHash = try await req.password.async.hash(new)
+        user.passwordHash = try await req.application.hashPassword(new)
         let now = req.now
         let settings = req.application.cpmg.settings
         let token = try await req.db.transaction { db in
             try await user.save(on: db)
-            // Every other browser signed in as this member is signed out.
+            // Every other browser signed in as this member is signed out, and reset links asked for
+            // before (perhaps by someone else) stop working.
             try await Sessions.endAll(for: user.requireID(), on: db)
+            try await Membership.spendTokens(.resetPassword, of: user, db: db, now: now)
             try await Audit.record(.passwordChanged, actor: user.id, subject: user.id, address: req.clientAddress, on: db, at: now)
             let t = req.application.cpmg.catalog.localizer(user.language)
             try await req.application.cpmg.mailer.send(
@@ -182,18 +184,18 @@ struct AccountController: RouteCollection {
         case .success(let found): record = found
         case .failure(let problem): return linkProblem(req, problem)
         }
-        let password = input.raw("password")
+        let password = input.password("password")
         var errors = FormErrors()
         if password.isEmpty { errors.add("password", "form.required") }
         else if let problem = Passwords.problem(password) { errors.add("password", problem) }
         guard errors.isEmpty else {
             return req.page(.unprocessableEntity, title: req.t("reset.choose")) { PasswordPages.reset($0, token: token, errors: errors) }
         }
-        let hash = try await req.password.async.hash(password)
+        let hash = try await req.application.hashPassword(password)
         try await req.db.transaction { db in
-            record.usedAt = now
-            try await record.save(on: db)
+            // This link and every other reset link of the account are spent.
             let user = record.user
+            try await Membership.spendTokens(.resetPassword, of: user, db: db, now: now)
             user.passwordHash = hash
             try await user.save(on: db)
             try await Sessions.endAll(for: user.requireID(), on: db)

@@ -35,7 +35,7 @@ public enum Membership {
         request.name = input.text("name", max: limits.name, errors: &errors)
         request.email = User.normalise(email: input.text("email", max: limits.email, errors: &errors))
         if errors["email"] == nil && !isValidEmail(request.email) { errors.add("email", "form.email.invalid") }
-        request.password = input.raw("password")
+        request.password = input.password("password")
         if request.password.isEmpty { errors.add("password", "form.required") }
         else if let problem = Passwords.problem(request.password) { errors.add("password", problem) }
         request.organisation = input.text("organisation", max: limits.organisation, errors: &errors)
@@ -44,19 +44,22 @@ public enum Membership {
         request.country = input["country"].lowercased()
         if !countryCodes.contains(request.country) && request.country != "other" { errors.add("country", "form.choose") }
         request.position = input.text("position", max: limits.position, errors: &errors)
-        request.motivation = input.text("motivation", max: limits.motivation, errors: &errors)
+        request.motivation = input.text("motivation", multiline: true, max: limits.motivation, errors: &errors)
         return (request, errors)
     }
 
-    /// Creates the pending account and mails the confirmation link. Returns nil and an error
-    /// on the email field when the address already has an account.
-    static func submit(_ request: Request, language: Language, app: Application, db: any Database, now: Date, address: String) async throws -> FormErrors? {
-        if try await User.query(on: db).filter(\.$email == request.email).first() != nil {
-            var errors = FormErrors()
-            errors.add("email", "form.email.taken")
-            return errors
+    /// How often the owner of an address hears that someone asked to join with it.
+    static let joinAttemptNoticeInterval: TimeInterval = 3600
+
+    /// Creates the pending account and mails the confirmation link. An address that already has
+    /// an account gets the same answer, in about the same time (the password is hashed either way),
+    /// so the form does not tell who has an account: its owner hears of it by mail instead.
+    static func submit(_ request: Request, language: Language, app: Application, db: any Database, now: Date, address: String) async throws {
+        let hash = try await app.hashPassword(request.password)
+        if let existing = try await User.query(on: db).filter(\.$email == request.email).first() {
+            try await tellOwner(existing, app: app, db: db, now: now, address: address)
+            return
         }
-        let hash = try await app.password.async.hash(request.password)
         let user = User(
             name: request.name, email: request.email, passwordHash: hash, organisation: request.organisation,
             organisationType: User.OrganisationType(rawValue: request.organisationType) ?? .other,
@@ -71,12 +74,33 @@ public enum Membership {
                 try await sendConfirmation(to: user, app: app, db: db, now: now)
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
-            // Two requests for one address at the same moment: the second is told, nothing is half-saved.
-            var errors = FormErrors()
-            errors.add("email", "form.email.taken")
-            return errors
+            // Two requests for one address at the same moment: the second is the owner's news.
+            if let existing = try await User.query(on: db).filter(\.$email == request.email).first() {
+                try await tellOwner(existing, app: app, db: db, now: now, address: address)
+            }
         }
-        return nil
+    }
+
+    /// Tells the owner of an address that someone asked to join with it, at most once an hour:
+    /// how to reset the password, or (an address never confirmed) a new confirmation link.
+    static func tellOwner(_ user: User, app: Application, db: any Database, now: Date, address: String) async throws {
+        let recent = try await AuditEntry.query(on: db)
+            .filter(\.$event == .joinAttempted).filter(\.$subjectID == user.requireID())
+            .filter(\.$at > now.addingTimeInterval(-joinAttemptNoticeInterval)).count()
+        try await db.transaction { db in
+            try await Audit.record(.joinAttempted, actor: nil, subject: user.id, address: address, on: db, at: now)
+            guard recent == 0 else { return }
+            if user.status == .pending && user.emailConfirmedAt == nil {
+                try await sendConfirmation(to: user, app: app, db: db, now: now)
+                return
+            }
+            let t = app.cpmg.catalog.localizer(user.language)
+            try await app.cpmg.mailer.send(
+                to: user.email, name: user.name, subject: t("mail.joinExisting.subject"),
+                body: t("mail.joinExisting.body", ["name": user.name, "link": SiteURL.passwordForgot.absolute(base: app.cpmg.settings.publicURL)]),
+                on: db
+            )
+        }
     }
 
     static func sendConfirmation(to user: User, app: Application, db: any Database, now: Date) async throws {
@@ -98,6 +122,14 @@ public enum Membership {
     }
 
     public enum TokenProblem: Error { case unknown, used, expired }
+
+    /// Marks every unspent token of `user` for `purpose` as used: a new password spends all the
+    /// reset links sent before it, not only the one that was followed.
+    static func spendTokens(_ purpose: AccountToken.Purpose, of user: User, db: any Database, now: Date) async throws {
+        try await AccountToken.query(on: db)
+            .filter(\.$user.$id == user.requireID()).filter(\.$purpose == purpose).filter(\.$usedAt == nil)
+            .set(\.$usedAt, to: now).update()
+    }
 
     /// Finds a token that is still good for `purpose`, or says why not.
     static func validToken(_ token: String, purpose: AccountToken.Purpose, db: any Database, now: Date) async throws -> Result<AccountToken, TokenProblem> {

@@ -19,16 +19,14 @@ struct MembershipController: RouteCollection {
     func submit(req: Request) async throws -> Response {
         let input = try FormInput.read(req)
         let countries = try await countryOptions(req)
-        var (request, errors) = Membership.read(input, countryCodes: Set(countries.map(\.code)))
-        if errors.isEmpty, let taken = try await Membership.submit(
-            request, language: req.language, app: req.application, db: req.db, now: req.now, address: req.clientAddress
-        ) {
-            errors = taken
-        }
+        let (request, errors) = Membership.read(input, countryCodes: Set(countries.map(\.code)))
         guard errors.isEmpty else {
+            var request = request
             request.password = ""
             return try await render(req, JoinPage.Model(values: request, errors: errors, countries: countries), status: .unprocessableEntity)
         }
+        // The same answer whether or not the address has an account (see `Membership.submit`).
+        try await Membership.submit(request, language: req.language, app: req.application, db: req.db, now: req.now, address: req.clientAddress)
         return req.redirect(to: .joinSent)
     }
 

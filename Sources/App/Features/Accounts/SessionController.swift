@@ -9,6 +9,7 @@ struct SessionController: RouteCollection {
         routes.post(SiteURL.logout.route, use: logout)
     }
 
+    /// Where to go after logging in: only a path of this site (see `SiteURL.isLocal`).
     private func returnTo(_ req: Request) -> String? {
         req.query[String.self, at: "return"].flatMap { SiteURL.isLocal($0) ? $0 : nil }
     }
@@ -21,7 +22,7 @@ struct SessionController: RouteCollection {
     func login(req: Request) async throws -> Response {
         let input = try FormInput.read(req)
         let email = User.normalise(email: input["email"])
-        let password = input.raw("password")
+        let password = input.password("password")
         let back = returnTo(req)
         let now = req.now
         let address = req.clientAddress
@@ -39,7 +40,9 @@ struct SessionController: RouteCollection {
         if password.utf8.count > Passwords.maximumLength { errors.add("password", "form.password.long") }
         guard errors.isEmpty else { return refuse(.unprocessableEntity, errors: errors) }
 
-        if try await LoginThrottle.isLimited(email: email, address: address, on: req.db, now: now) {
+        if req.application.passwordHashing.isFull { throw PasswordHashing.Busy() }
+        // The attempt counts as failed from before its password is checked (see `LoginThrottle`).
+        guard let attempt = try await LoginThrottle.begin(email: email, address: address, on: req.db, now: now) else {
             let response = refuse(.tooManyRequests, problem: "login.throttled")
             response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(LoginThrottle.window)))
             return response
@@ -47,18 +50,24 @@ struct SessionController: RouteCollection {
 
         let user = try await User.query(on: req.db).filter(\.$email == email).first()
         let matches: Bool
-        if let user {
-            matches = try await req.password.async.verify(password, created: user.passwordHash)
-        } else {
-            // Spend a Bcrypt's time anyway, so the answer's speed does not tell which addresses have accounts.
-            _ = try await req.password.async.hash(password)
-            matches = false
+        do {
+            if let user {
+                matches = try await req.application.verifyPassword(password, created: user.passwordHash)
+            } else {
+                // Spend a Bcrypt's time anyway, so the answer's speed does not tell which addresses have accounts.
+                _ = try await req.application.hashPassword(password)
+                matches = false
+            }
+        } catch {
+            // Not checked after all (the hashing queue was full): it does not count.
+            try? await attempt.delete(on: req.db)
+            throw error
         }
         guard let user, matches else {
-            try await LoginThrottle.record(email: email, address: address, succeeded: false, on: req.db, now: now)
             try await Audit.record(.loginFailed, actor: nil, subject: user?.id, detail: user == nil ? "unknown address" : "wrong password", address: address, on: req.db, at: now)
             return refuse(.unauthorized, problem: "login.wrong")
         }
+        try await LoginThrottle.succeeded(attempt, on: req.db)
 
         // The password is right: now say plainly why an account that is not active cannot enter.
         switch user.status {
@@ -72,7 +81,6 @@ struct SessionController: RouteCollection {
             break
         }
 
-        try await LoginThrottle.record(email: email, address: address, succeeded: true, on: req.db, now: now)
         user.lastLoginAt = now
         try await user.save(on: req.db)
         try await Audit.record(.login, actor: user.id, subject: user.id, address: address, on: req.db, at: now)

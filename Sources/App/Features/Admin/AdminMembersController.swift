@@ -31,7 +31,7 @@ struct AdminMembersController: RouteCollection {
         let user = try await member(req)
         let input = try FormInput.read(req)
         guard let decision = Membership.Decision(rawValue: input["action"]) else { throw Abort(.badRequest, reason: "error.badForm") }
-        let reason = input["reason"]
+        let reason = input.multiline("reason")
         if let problem = try await Membership.decide(decision, user: user, reason: reason, by: reviewer, app: req.application, db: req.db, now: req.now) {
             var model = try await AdminMembersIndex.query(filter: .pending, db: req.db, language: req.language)
             model.problem = (try user.requireID(), "admin.decision.\(problem)")
@@ -115,7 +115,7 @@ struct AdminMembersController: RouteCollection {
         let user = try await member(req)
         let input = try FormInput.read(req)
         let userID = try user.requireID()
-        let reason = String(input["reason"].prefix(2000))
+        let reason = String(input.multiline("reason").prefix(2000))
         switch input["action"] {
         case "suspend":
             guard user.id != admin.id else {

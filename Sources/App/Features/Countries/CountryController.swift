@@ -274,8 +274,8 @@ struct CountryForm {
             facts.population = Self.figure("population", populationText, currentYear: currentYear, errors: &errors)
             facts.area = Self.figure("area", areaText, currentYear: currentYear, errors: &errors)
         } else {
-            section.markdown = input.text("markdown", max: CountryProfiles.maxMarkdown, errors: &errors)
-            section.sources = input.text("sources", required: false, max: CountryProfiles.maxSources, errors: &errors)
+            section.markdown = input.text("markdown", multiline: true, max: CountryProfiles.maxMarkdown, errors: &errors)
+            section.sources = input.text("sources", required: false, multiline: true, max: CountryProfiles.maxSources, errors: &errors)
             section.reviewed = input["reviewed"]
             if section.reviewed.isEmpty { errors.add("reviewed", "form.required") }
             else if Self.date(section.reviewed) == nil { errors.add("reviewed", "countries.form.dateInvalid") }

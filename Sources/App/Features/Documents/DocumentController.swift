@@ -214,7 +214,7 @@ struct DocumentController: RouteCollection {
         let user = try req.requireUser()
         let input = try FormInput.read(req)
         guard let transition = DocumentLibrary.Transition(rawValue: input["action"]) else { throw Abort(.badRequest, reason: "error.badForm") }
-        let comment = String(input["comment"].prefix(4000))
+        let comment = String(input.multiline("comment").prefix(4000))
         if let problem = try await DocumentLibrary.transition(transition, document: document, comment: comment, viewer: req.viewer, user: user, app: req.application, db: req.db, now: req.now) {
             switch problem {
             case .notAllowed: throw Abort(.forbidden, reason: "error.forbidden")
@@ -262,7 +262,7 @@ struct DocumentController: RouteCollection {
         let path = req.application.cpmg.blobs.url(for: file.sha256).path
         guard FileManager.default.fileExists(atPath: path) else { throw Abort(.notFound) }
         let media = Self.mediaType(file.mediaType)
-        let response = try await req.fileio.asyncStreamFile(at: path, mediaType: media)
+        let response = try await FileResponse.stream(req, path: path, mediaType: media)
         response.headers.replaceOrAdd(name: .contentDisposition, value: Self.contentDisposition(file.originalName))
         response.headers.replaceOrAdd(name: .cacheControl, value: document.visibility == .public && document.status == .published ? "public, max-age=86400" : "private, max-age=3600")
         if response.status == .ok && req.headers.first(name: .range) == nil {

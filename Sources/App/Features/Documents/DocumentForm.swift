@@ -53,10 +53,10 @@ struct DocumentForm: Sendable {
     init() {}
 
     init(_ body: Body) {
-        func clean(_ value: String?) -> String { (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        func clean(_ value: String?, multiline: Bool = false) -> String { FormText.clean(value ?? "", multiline: multiline) }
         title = clean(body.title)
-        abstract = clean(body.abstract)
-        authors = clean(body.authors)
+        abstract = clean(body.abstract, multiline: true)
+        authors = clean(body.authors, multiline: true)
         publisher = clean(body.publisher)
         year = clean(body.year)
         month = clean(body.month)

@@ -92,8 +92,7 @@ enum DocumentLibrary {
     /// A file name safe to show and to send back: no path, no control characters, not too long.
     static func cleanFileName(_ name: String) -> String {
         let last = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
-        let clean = String(last.unicodeScalars.filter { $0.properties.generalCategory != .control }.map(Character.init))
-            .trimmingCharacters(in: .whitespaces)
+        let clean = FormText.clean(last)
         return clean.isEmpty ? "file" : String(clean.suffix(200))
     }
 

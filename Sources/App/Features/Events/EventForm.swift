@@ -70,7 +70,7 @@ struct EventForm {
     init(_ input: FormInput, themes: [String]) {
         title = input["title"]
         kind = input["kind"]
-        description = input.raw("description").trimmingCharacters(in: .whitespacesAndNewlines)
+        description = input.multiline("description")
         allDay = input["allDay"] == "1"
         firstDay = input["firstDay"]
         lastDay = input["lastDay"]
