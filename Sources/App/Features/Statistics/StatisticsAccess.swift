@@ -1,13 +1,20 @@
 import Fluent
 import Foundation
 
-/// The statistics centre's rules about datasets under review and their versions, in one place.
-///
-/// `Core/Access` decides about a dataset as a whole (`Access.canView`); it does not know yet about a
-/// dataset's versions, nor about metadata that waits for review. These functions are written only
-/// in terms of what `Access` offers today, so that they can move into `Access` as they are when its
-/// status-aware policy lands (the controllers and pages call nothing else).
+/// The statistics centre's names for the policy's rules about datasets and their versions: each is
+/// `Core/Access` applied to a dataset, or to a version seen as an item of its own (`VersionItem`:
+/// the dataset's audience, the version's state, its uploader). Controllers and pages call nothing else.
 enum StatisticsAccess {
+    /// A version as the policy sees it.
+    struct VersionItem: AccessControlled {
+        let version: StatDatasetVersion
+        let dataset: StatDataset
+        var accessVisibility: Visibility { dataset.visibility }
+        var accessState: ItemState { version.status == .pending ? .pending : .published }
+        var accessOwnerID: UUID? { version.$creator.id }
+        var accessNetworkID: UUID? { nil }
+    }
+
     /// Editors review members' datasets and versions, and publish them.
     static func mayReview(_ viewer: Viewer) -> Bool {
         Access.can(viewer, .publishContent)
@@ -18,13 +25,7 @@ enum StatisticsAccess {
     /// replaced) version: whoever may see the dataset. Any other (waiting for review): the person who
     /// uploaded it and the reviewers only; everyone else gets 404 and no trace.
     static func canView(_ viewer: Viewer, _ version: StatDatasetVersion, of dataset: StatDataset) -> Bool {
-        guard Access.canView(viewer, dataset) else { return false }
-        switch version.status {
-        case .published, .superseded:
-            return true
-        case .pending:
-            return mayReview(viewer) || isUploader(viewer, of: version)
-        }
+        Access.canView(viewer, dataset) && Access.canView(viewer, VersionItem(version: version, dataset: dataset))
     }
 
     /// `query` (one dataset's versions, the dataset already visible to `viewer`) narrowed in SQL to
@@ -56,10 +57,5 @@ enum StatisticsAccess {
     /// change is explicit and applies at once; a dataset nobody else sees yet changes at once.
     static func metadataChangeAppliesAtOnce(_ viewer: Viewer, dataset: StatDataset) -> Bool {
         mayReview(viewer) || dataset.status != .published
-    }
-
-    private static func isUploader(_ viewer: Viewer, of version: StatDatasetVersion) -> Bool {
-        guard let user = viewer.userID else { return false }
-        return version.$creator.id == user
     }
 }
