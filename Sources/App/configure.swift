@@ -20,6 +20,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     // /healthz asks the database over connections of its own: under a storm of requests the
     // shared pool has a queue, and an operator's probe must not wait in it.
     app.databases.use(factory, as: .health, isDefault: false)
+    app.databases.middleware.use(DocumentExposure())
 
     // MARK: - Migrations, in order. Append only; never renumber.
     app.migrations.add([
@@ -51,6 +52,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
         AddStatObservationsIndicatorIndex(), // 26
         AddStatObservationsIndicatorDatasetIndex(), // 27
         FixStatHostedDisaggregations(), // 28
+        AddDocumentsExposedPublicly(), // 29
         AddStatDatasetVersionsProposed(), // 30
         CreateStatUploadPreviews(),    // 31
     ])

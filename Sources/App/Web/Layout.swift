@@ -114,7 +114,7 @@ public enum Layout {
                 .form(
                     .class("site-search"),
                     .attr("role", "search"),
-                    .action(SiteURL.search(query: nil).path),
+                    .action(SiteURL.search(query: nil)),
                     .method(.get),
                     .label(.attr("for", "site-q"), .class("visually-hidden"), .text(t("search.label"))),
                     .input(.type(.search), .id("site-q"), .name("q"), .attribute(named: "placeholder", value: Escape.attribute(t("search.placeholder")))),
@@ -160,7 +160,7 @@ public enum Layout {
                 .if(Access.can(context.viewer, .reviewMembershipRequests), .li(.link(.adminMembers(status: nil), .text(t("nav.admin"))))),
                 .li(.form(
                     .id("logout-form"),
-                    .action(SiteURL.logout.path),
+                    .action(SiteURL.logout),
                     .method(.post),
                     csrfField(context),
                     .button(.type(.submit), .class("link"), .text(t("nav.logout")))

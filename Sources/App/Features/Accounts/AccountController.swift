@@ -101,11 +101,11 @@ struct AccountController: RouteCollection {
         let networks = try await NetworkMembership.query(on: req.db).filter(\.$user.$id == userID).with(\.$network).all()
         let t = req.t
         var events: [(id: String, title: String, when: String, waiting: Bool)] = []
-        var hiddenEvents: [String] = []
+        var hiddenEvents: [(id: String, when: String)] = []
         for registration in try await EventRegistration.query(on: req.db).filter(\.$user.$id == userID).filter(\.$status != .cancelled)
             .with(\.$event).all().sorted(by: { $0.event.startsAt < $1.event.startsAt }) where registration.event.endsAt >= req.now {
             guard Access.canView(req.viewer, registration.event) else {
-                hiddenEvents.append(registration.event.code)
+                hiddenEvents.append((registration.event.code, EventPages.whenText(registration.event, t: t, language: language.rawValue)))
                 continue
             }
             events.append((registration.event.code, registration.event.title, EventPages.whenText(registration.event, t: t, language: language.rawValue),

@@ -15,8 +15,9 @@ enum AccountPage {
         var countries: [(code: String, name: String)]
         /// Events the user registered for (or waits for), soonest first: (id, title, when, waiting).
         var events: [(id: String, title: String, when: String, waiting: Bool)] = []
-        /// Registrations for events since restricted to others: ids only, so they can be given up.
-        var hiddenEvents: [String] = []
+        /// Registrations for events since restricted to others: id and dates only (no title), so
+        /// the place can be given up.
+        var hiddenEvents: [(id: String, when: String)] = []
         var profileErrors = FormErrors()
         var passwordErrors = FormErrors()
     }
@@ -54,8 +55,9 @@ enum AccountPage {
                 }),
                 .if(!model.hiddenEvents.isEmpty, .group(
                     .p(.text(t("account.hiddenEvents", ["count": String(model.hiddenEvents.count)]))),
-                    .ul(.forEach(model.hiddenEvents) { id in
-                        .li(.form(.action(SiteURL.eventCancel(id).path), .method(.post), Layout.csrfField(context),
+                    .ul(.forEach(model.hiddenEvents) { event in
+                        .li(.form(.action(SiteURL.eventCancel(event.id)), .method(.post), Layout.csrfField(context),
+                                  .text(event.when + " "),
                                   .button(.type(.submit), .text(t("account.hiddenEventCancel")))))
                     })
                 ))
@@ -64,7 +66,7 @@ enum AccountPage {
             FormField.summary(model.profileErrors, t, labels: profileLabels),
             .form(
                 .id("profile-form"),
-                .action(SiteURL.account.path),
+                .action(SiteURL.account),
                 .method(.post),
                 Layout.csrfField(context),
                 FormField.input(.init(name: "name", label: profileLabels["name"]!, value: model.name, error: model.profileErrors["name"], maxLength: Membership.limits.name, autocomplete: "name"), t),
@@ -84,7 +86,7 @@ enum AccountPage {
             FormField.summary(model.passwordErrors, t, labels: passwordLabels),
             .form(
                 .id("password-form"),
-                .action(SiteURL.accountPassword.path),
+                .action(SiteURL.accountPassword),
                 .method(.post),
                 Layout.csrfField(context),
                 FormField.input(.init(name: "current_password", label: passwordLabels["current_password"]!, error: model.passwordErrors["current_password"], type: .password, autocomplete: "current-password"), t),
@@ -106,7 +108,7 @@ enum PasswordPages {
             FormField.summary(errors, t, labels: ["email": t("join.email")]),
             .form(
                 .id("forgot-form"),
-                .action(SiteURL.passwordForgot.path),
+                .action(SiteURL.passwordForgot),
                 .method(.post),
                 Layout.csrfField(context),
                 FormField.input(.init(name: "email", label: t("join.email"), value: email, error: errors["email"], type: .email, autocomplete: "email"), t),
@@ -123,7 +125,7 @@ enum PasswordPages {
             FormField.summary(errors, t, labels: ["password": t("account.newPassword")]),
             .form(
                 .id("reset-form"),
-                .action(SiteURL.passwordReset(token: nil).path),
+                .action(SiteURL.passwordReset(token: nil)),
                 .method(.post),
                 Layout.csrfField(context),
                 .input(.type(.hidden), .name("token"), .attribute(named: "value", value: Escape.attribute(token))),

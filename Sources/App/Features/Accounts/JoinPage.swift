@@ -29,7 +29,7 @@ enum JoinPage {
             FormField.summary(e, t, labels: labels),
             .form(
                 .id("join-form"),
-                .action(SiteURL.join.path),
+                .action(SiteURL.join),
                 .method(.post),
                 .attr("novalidate", ""),
                 Layout.csrfField(context),

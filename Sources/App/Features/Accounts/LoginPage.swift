@@ -20,7 +20,7 @@ enum LoginPage {
             FormField.summary(model.errors, t, labels: labels),
             .form(
                 .id("login-form"),
-                .action(SiteURL.login(returnTo: model.returnTo).path),
+                .action(SiteURL.login(returnTo: model.returnTo)),
                 .method(.post),
                 Layout.csrfField(context),
                 FormField.input(.init(name: "email", label: labels["email"]!, value: model.email, error: model.errors["email"], type: .email, autocomplete: "username"), t),

@@ -66,7 +66,7 @@ enum AdminMemberShow {
         let t = context.t
         return .form(
             .id("roles-form"),
-            .action(SiteURL.adminMemberRoles(model.id.uuidString).path),
+            .action(SiteURL.adminMemberRoles(model.id.uuidString)),
             .method(.post),
             Layout.csrfField(context),
             .h2(.text(t("admin.member.roles"))),
@@ -97,7 +97,7 @@ enum AdminMemberShow {
         let suspend = model.status == .active
         return .form(
             .id("suspension-form"),
-            .action(SiteURL.adminMemberSuspension(model.id.uuidString).path),
+            .action(SiteURL.adminMemberSuspension(model.id.uuidString)),
             .method(.post),
             Layout.csrfField(context),
             .h2(.text(t(suspend ? "admin.member.suspend" : "admin.member.reinstate"))),

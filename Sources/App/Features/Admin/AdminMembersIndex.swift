@@ -98,14 +98,14 @@ enum AdminMembersIndex {
                 .class("decision"),
                 .form(
                     .class("approve-form"),
-                    .action(SiteURL.adminMemberDecision(row.id.uuidString).path),
+                    .action(SiteURL.adminMemberDecision(row.id.uuidString)),
                     .method(.post),
                     Layout.csrfField(context),
                     .button(.type(.submit), .name("action"), .value("approve"), .class("primary"), .text(t("admin.members.approve")))
                 ),
                 .form(
                     .class("reject-form"),
-                    .action(SiteURL.adminMemberDecision(row.id.uuidString).path),
+                    .action(SiteURL.adminMemberDecision(row.id.uuidString)),
                     .method(.post),
                     Layout.csrfField(context),
                     .label(.attr("for", "reason-\(row.id.uuidString)"), .text(t("admin.members.reason"))),

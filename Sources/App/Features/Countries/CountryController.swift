@@ -77,7 +77,7 @@ struct CountryController: RouteCollection {
         request.candidates = req.application.cpmg.settings.searchCandidates
         let documents = try await SearchIndexes.make(for: req.db).search(request, viewer: req.viewer, on: req.db)
         var focalPoints: [User] = []
-        if req.viewer.isSignedIn {
+        if Access.can(req.viewer, .seeMemberDetails) {
             let links = try await CountryFocalPoint.query(on: req.db).filter(\.$country.$id == country.requireID()).all()
             focalPoints = try await User.query(on: req.db).filter(\.$id ~~ links.map { $0.$user.id }).filter(\.$status == .active).sort(\.$name).all()
         }

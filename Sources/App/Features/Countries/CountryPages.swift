@@ -424,7 +424,7 @@ enum CountryPages {
                                                     .h2(.text(t("countries.form.previewTitle"))),
                                                     .div(.class("prose"), .attr("lang", form.section.language), .raw(MarkdownText.html(form.section.markdown))))),
             .if(preview && part == .facts, .p(.class("notice"), .text(t("countries.form.factsPreview")))),
-            .form(.method(.post), .action(SiteURL.countryEdit(code, part: part.rawValue).path), .group(fields))
+            .form(.method(.post), .action(SiteURL.countryEdit(code, part: part.rawValue)), .group(fields))
         )
     }
 
@@ -473,7 +473,7 @@ enum CountryPages {
                             historyRow(revision, code: code, latest: latest, users: users, canRestore: canRestore, context: context)
                         })
                 ),
-                .form(.id("compare-revisions"), .method(.get), .action(SiteURL.countryDiff(code, from: nil, to: nil).path),
+                .form(.id("compare-revisions"), .method(.get), .action(SiteURL.countryDiff(code, from: nil, to: nil)),
                       .button(.type(.submit), .text(t("countries.history.compare"))))
             )
         )
@@ -496,7 +496,7 @@ enum CountryPages {
         var actions: [Node<HTML.BodyContext>] = [.link(.countryDiff(code, from: revision.number - 1, to: revision.number), .text(t("countries.history.changes")))]
         if canRestore && revision.number != latest {
             actions.append(.form(
-                .method(.post), .action(SiteURL.countryRestore(code, number: number).path), .class("inline"),
+                .method(.post), .action(SiteURL.countryRestore(code, number: number)), .class("inline"),
                 Layout.csrfField(context),
                 .button(.type(.submit), .text(t("countries.history.restoreButton", ["number": number])))
             ))
@@ -617,7 +617,7 @@ enum CountryPages {
                     )
                 )
             ),
-            .form(.method(.get), .action(SiteURL.countriesCompare(codes: []).path), .class("compare-form"),
+            .form(.method(.get), .action(SiteURL.countriesCompare(codes: [])), .class("compare-form"),
                   .element(named: "fieldset", nodes: [
                     .element(named: "legend", text: t("countries.compare.choose", ["count": String(compareLimit)])),
                     .div(.class("checkbox-grid"), .forEach(sorted) { country in

@@ -158,7 +158,7 @@ struct DocumentController: RouteCollection {
             countries: snapshot.countryOptions(language).map { .init(value: $0.code, label: $0.name) },
             themes: references.themes.map { .init(value: $0.key, label: t("theme.\($0.key)")) }.sorted { $0.label.localizedCompare($1.label) == .orderedAscending },
             networks: references.networks.map { .init(value: $0.key, label: t("network.\($0.key)")) }.sorted { $0.label.localizedCompare($1.label) == .orderedAscending },
-            isEditor: req.viewer.isEditor, canPublish: Access.can(req.viewer, .publishDirectly(networkID: nil)),
+            canPublish: Access.can(req.viewer, .publishDirectly(networkID: nil)),
             publishNetworks: references.networks.filter { Access.can(req.viewer, .publishDirectly(networkID: $0.value.id)) }.map { t("network.\($0.key)") }.sorted(),
             maxUploadMB: req.application.cpmg.settings.maxUploadBytes / 1_048_576, files: files,
             eventID: document == nil ? req.query[String.self, at: "event"].flatMap { UUID(uuidString: $0)?.uuidString.lowercased() } : nil

@@ -108,11 +108,11 @@ enum DocumentFormPage {
                     .class("actions"),
                     isNew
                         ? .group(
+                            .if(!model.canPublish && !model.publishNetworks.isEmpty,
+                                .p(.class("hint"), .text(t("documents.form.coordinatorPublishes", ["networks": model.publishNetworks.joined(separator: ", ")])))),
                             .button(.type(.submit), .name("action"), .value("submit"), .class("primary"),
                                     .text(t(model.canPublish ? "documents.action.publish" : model.publishNetworks.isEmpty ? "documents.action.submit" : "documents.action.send"))),
-                            .button(.type(.submit), .name("action"), .value("draft"), .text(t("documents.action.draft"))),
-                            .if(!model.canPublish && !model.publishNetworks.isEmpty,
-                                .p(.class("hint"), .text(t("documents.form.coordinatorPublishes", ["networks": model.publishNetworks.joined(separator: ", ")]))))
+                            .button(.type(.submit), .name("action"), .value("draft"), .text(t("documents.action.draft")))
                         )
                         : .button(.type(.submit), .name("action"), .value("save"), .class("primary"), .text(t("documents.action.save")))
                 )

@@ -123,8 +123,8 @@ enum DocumentLibrary {
             for file in files where file.kind.isSearchable {
                 try await JobQueue.enqueue(ExtractionJob.kind, payload: file.sha256, on: db)
             }
+            if status == .published { try await reindex(document, app: app, db: db) }
         }
-        if status == .published { try await reindex(document, app: app, db: db) }
         return document
     }
 
@@ -192,8 +192,8 @@ enum DocumentLibrary {
             var changes = DocumentSnapshot.changes(from: before, to: try await snapshot(document, db: db))
             changes += newFiles.map { ["field": "file", "before": "", "after": $0.name] }
             if !changes.isEmpty { try await revision(document, user: user.id, action: "edited", changes: changes, db: db, now: now) }
+            try await reindex(document, app: app, db: db)
         }
-        if document.status == .published { try await reindex(document, app: app, db: db) }
     }
 
     /// The document's countries (lower-case alpha-2), theme slugs and network slug.
@@ -280,8 +280,8 @@ enum DocumentLibrary {
                     body: t("\(key).body", ["name": submitter.name, "title": document.title, "link": link, "comment": comment]), on: db
                 )
             }
+            try await reindex(document, app: app, db: db)
         }
-        try await reindex(document, app: app, db: db)
         return nil
     }
 
@@ -302,7 +302,8 @@ enum DocumentLibrary {
     static let section = "documents"
 
     /// Puts a published document into the search index (with the text of its files), or takes
-    /// any other out.
+    /// any other out. Callers run it in the transaction that changes the document, so the index
+    /// never disagrees with the tables.
     static func reindex(_ document: Document, app: Application, db: any Database) async throws {
         let index = SearchIndexes.make(for: db)
         let id = try document.requireID()

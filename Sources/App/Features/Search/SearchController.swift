@@ -64,7 +64,7 @@ enum SearchResults {
             .form(
                 .class("search-form"),
                 .attr("role", "search"),
-                .action(SiteURL.search(query: nil).path),
+                .action(SiteURL.search(query: nil)),
                 .method(.get),
                 .label(.attr("for", "search-q"), .text(t("search.label"))),
                 .div(
