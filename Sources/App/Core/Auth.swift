@@ -107,13 +107,13 @@ extension Request {
 
     /// The signed-in user, or a redirect to the login page that comes back here afterwards.
     public func requireUser() throws -> User {
-        guard let user = currentUser else { throw SignInRequired(returnTo: url.path) }
+        guard let user = currentUser else { throw SignInRequired(returnTo: returnPath) }
         return user
     }
 
     /// Refuses (403) unless the viewer may perform `action`; sends visitors to log in first.
     public func authorize(_ action: Action) throws {
-        if !viewer.isSignedIn { throw SignInRequired(returnTo: url.path) }
+        if !viewer.isSignedIn { throw SignInRequired(returnTo: returnPath) }
         guard Access.can(viewer, action) else { throw Abort(.forbidden, reason: "error.forbidden") }
     }
 

@@ -115,4 +115,41 @@ struct PasswordTests {
             #expect(try await UserSession.query(on: app.db).count() == 1)
         }
     }
+
+    @Test("The same reset link sent twice at once sets one password, not two", arguments: TestDatabase.all)
+    func resetRace(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            // given one reset link
+            let member = try await Fixtures.user(app)
+            try await TestBrowser(app).post("/password/forgot", [("email", member.email)])
+            let link = try #require(try await Self.resetLinks(app, to: member.email).first)
+            let token = String(link.split(separator: "=").last!)
+            // when two browsers submit it at the same moment with different passwords
+            let passwords = ["the first new passphrase", "the second new passphrase"]
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for password in passwords {
+                    group.addTask { try await TestBrowser(app).post("/password/reset", [("token", token), ("password", password)]).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            // then exactly one went through, and its password is the one that works
+            #expect(statuses.filter { $0 == .seeOther }.count == 1, "\(statuses)")
+            #expect(statuses.filter { $0 == .gone }.count == 1, "\(statuses)")
+            var working = 0
+            for password in passwords where try await TestBrowser(app).post("/login", [("email", member.email), ("password", password)]).status == .seeOther {
+                working += 1
+            }
+            #expect(working == 1)
+        }
+    }
+
+    @Test("Signing in comes back to the page asked for, with its query")
+    func returnWithQuery() async throws {
+        try await withApp(.sqlite) { app in
+            let answer = try await TestBrowser(app).get("/documents/mine?page=2")
+            #expect(answer.status == .seeOther)
+            let location = answer.location ?? ""
+            #expect(location.removingPercentEncoding == "/login?return=/documents/mine?page=2", "\(location)")
+        }
+    }
 }

@@ -192,7 +192,9 @@ struct AccountController: RouteCollection {
             return req.page(.unprocessableEntity, title: req.t("reset.choose")) { PasswordPages.reset($0, token: token, errors: errors) }
         }
         let hash = try await req.application.hashPassword(password)
-        try await req.db.transaction { db in
+        let claimed = try await req.db.transaction { db -> Bool in
+            // Two submissions of the same link at once: only the one that spends it goes on.
+            guard try await Membership.claim(record, db: db, now: now) else { return false }
             // This link and every other reset link of the account are spent.
             let user = record.user
             try await Membership.spendTokens(.resetPassword, of: user, db: db, now: now)
@@ -200,7 +202,9 @@ struct AccountController: RouteCollection {
             try await user.save(on: db)
             try await Sessions.endAll(for: user.requireID(), on: db)
             try await Audit.record(.passwordReset, actor: user.id, subject: user.id, address: req.clientAddress, on: db, at: now)
+            return true
         }
+        guard claimed else { return linkProblem(req, .used) }
         return req.redirect(to: .login(returnTo: nil), notice: "notice.passwordReset")
     }
 }

@@ -1,4 +1,5 @@
 import Fluent
+import FluentSQL
 import Foundation
 import Vapor
 
@@ -129,6 +130,14 @@ public enum Membership {
         try await AccountToken.query(on: db)
             .filter(\.$user.$id == user.requireID()).filter(\.$purpose == purpose).filter(\.$usedAt == nil)
             .set(\.$usedAt, to: now).update()
+    }
+
+    /// Spends one token if nobody has yet, in one statement: true for the caller that spent it.
+    static func claim(_ token: AccountToken, db: any Database, now: Date) async throws -> Bool {
+        let rows = try await (db as! any SQLDatabase).raw("""
+            UPDATE account_tokens SET used_at = \(bind: now) WHERE id = \(bind: try token.requireID()) AND used_at IS NULL RETURNING id
+            """).all()
+        return rows.count == 1
     }
 
     /// Finds a token that is still good for `purpose`, or says why not.

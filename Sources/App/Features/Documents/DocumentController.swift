@@ -265,7 +265,7 @@ struct DocumentController: RouteCollection {
         let response = try await FileResponse.stream(req, path: path, mediaType: media)
         response.headers.replaceOrAdd(name: .contentDisposition, value: Self.contentDisposition(file.originalName))
         response.headers.replaceOrAdd(name: .cacheControl, value: document.visibility == .public && document.status == .published ? "public, max-age=86400" : "private, max-age=3600")
-        if response.status == .ok && req.headers.first(name: .range) == nil {
+        if req.method == .GET, response.status == .ok, req.headers.first(name: .range) == nil {
             try await Document.query(on: req.db).filter(\.$id == document.requireID())
                 .set(\.$downloadCount, to: document.downloadCount + 1).update()
         }
