@@ -86,6 +86,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     // 400 with a page; the server's own decompressor could only drop the connection.
     app.http.server.configuration.requestDecompression = .disabled
     app.routes.defaultMaxBodySize = "1mb"
+    ContentConfiguration.global.use(decoder: CheckedFormDataDecoder(), for: .formData)
     _ = MetricsRegistry.shared
 
     app.middleware = Middlewares()
@@ -93,6 +94,7 @@ public func configure(_ app: Application, settings: Settings, database: Database
     app.middleware.use(SecurityHeadersMiddleware(secure: settings.secureCookies))
     app.middleware.use(LanguageMiddleware(secureCookies: settings.secureCookies))
     app.middleware.use(ErrorPagesMiddleware())
+    app.middleware.use(PathParameterMiddleware())
     app.middleware.use(RequestBodyMiddleware(maxBodySize: app.routes.defaultMaxBodySize, maxUploadSize: ByteCount(value: settings.maxUploadBytes)))
     app.middleware.use(ViewerMiddleware())
     app.middleware.use(CSRFMiddleware(secure: settings.secureCookies, maxBodySize: app.routes.defaultMaxBodySize, maxUploadSize: ByteCount(value: settings.maxUploadBytes)))
