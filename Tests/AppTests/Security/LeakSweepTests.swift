@@ -11,10 +11,7 @@ import VaporTesting
 struct LeakSweepTests {
     /// Secret words the application shows today where it must not, with what is wrong. The check of
     /// each is wrapped in `withKnownIssue` and fails once the leak is closed (then remove the entry).
-    static let knownLeaks: [String: (roles: [SecurityRole], because: String)] = [
-        "ZanzibarquuxFocalPointName": ([.visitor],
-            "a country's history names the focal point who saved each revision, to visitors, while the profile names focal points to members only (CountryController.history)"),
-    ]
+    static let knownLeaks: [String: (roles: [SecurityRole], because: String)] = [:]
 
     @Test("No secret word reaches a visitor, nor a network-only or unpublished one a member outside network A, on any public surface", arguments: TestDatabase.all)
     func sweep(database: TestDatabase) async throws {

@@ -188,7 +188,11 @@ struct CountryController: RouteCollection {
         case .failure(let response): return response
         }
         let revisions = try await CountryRevision.query(on: req.db).filter(\.$country.$id == country.requireID()).sort(\.$number, .descending).all()
-        let users = try await userNames(revisions.compactMap { $0.$user.id }, db: req.db)
+        // Who wrote a revision is a member's detail, like the focal points on the profile.
+        let ids = revisions.compactMap { $0.$user.id }
+        let users = Access.can(req.viewer, .seeMemberDetails)
+            ? try await userNames(ids, db: req.db)
+            : Dictionary(ids.map { ($0, req.t("countries.history.aMember")) }, uniquingKeysWith: { a, _ in a })
         let name = country.localizedName(req.language)
         return req.page(title: req.t("countries.history.title", ["name": name]), current: .countries) {
             CountryPages.history(country: country, revisions: revisions, users: users, canRestore: Access.can(req.viewer, .restoreRevision), context: $0)
