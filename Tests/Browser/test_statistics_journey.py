@@ -7,6 +7,8 @@ import csv
 import io
 import urllib.request
 
+from selenium.webdriver.support.ui import Select
+
 from conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from test_membership_journey import log_in, log_out
 from test_repository_journey import become_member
@@ -40,6 +42,8 @@ def test_statistics_journey(browser, cpmg_server, tmp_path):
     b.fill(form, "title", "Net migration estimates 1956")
     b.fill(form, "source", "Central Statistical Office of Trinidad and Tobago")
     b.fill(form, "licence", "CC BY 4.0")
+    # Who can see it has no default: the contributor chooses.
+    Select(b.find('select[name="visibility"]', within=form)).select_by_value("public")
     bad = tmp_path / "net-migration.csv"
     bad.write_text(BAD)
     upload(b, bad, "preview")
@@ -71,7 +75,6 @@ def test_statistics_journey(browser, cpmg_server, tmp_path):
     for box in picker.find_elements("css selector", 'input[name="c"]'):
         if box.is_selected() != (box.get_attribute("value") in ("jm", "tt")):
             box.click()
-    from selenium.webdriver.support.ui import Select
     Select(b.find('select[name="from"]', within=picker)).select_by_value("1956")
     Select(b.find('select[name="to"]', within=picker)).select_by_value("1960")
     b.click_and_wait(b.find("button.primary", within=picker))
