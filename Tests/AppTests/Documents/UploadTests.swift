@@ -235,4 +235,34 @@ struct UploadTests {
             #expect(try await TestBrowser(app).get("/documents?q=revised").text.contains("No documents match"))
         }
     }
+
+    @Test("Content already stored that goes away while an upload of the same bytes is saved is written again, so the document keeps its file", arguments: TestDatabase.all)
+    func sharedContentRemovedMidUpload(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            // given the bytes already in the store (held by, say, a statistics preview)
+            let member = try await Fixtures.user(app)
+            let bytes = ByteBuffer(string: "Shared report text for the race")
+            _ = try DocumentLibrary.store([.init(name: "first.txt", data: bytes)], in: app.cpmg.blobs)
+            // when a document upload finds them there, and they are removed before its rows exist
+            let uploads: [DocumentLibrary.Upload] = [.init(name: "report.txt", data: bytes)]
+            let stored = try DocumentLibrary.store(uploads, in: app.cpmg.blobs)
+            #expect(stored.first?.existed == true)
+            try FileManager.default.removeItem(at: app.cpmg.blobs.url(for: stored[0].sha256))
+            var form = DocumentForm()
+            form.title = "Shared bytes"
+            form.authors = "López, María"
+            form.year = "2018"
+            form.kind = "report"
+            form.languages = ["en"]
+            form.countries = ["jm"]
+            form.visibility = "public"
+            let references = try await DocumentLibrary.References.load(app.db)
+            let document = try await DocumentLibrary.create(form, files: stored, status: .published, by: member, references: references, app: app, db: app.db, now: Date())
+            try DocumentLibrary.restoreMissing(stored, from: uploads, in: app.cpmg.blobs)
+            // then the document's file is there to download
+            let download = try await TestBrowser(app).get("/documents/\(try document.requireID().uuidString)/file")
+            #expect(download.status == .ok)
+            #expect(download.text == "Shared report text for the race")
+        }
+    }
 }

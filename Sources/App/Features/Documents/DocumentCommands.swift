@@ -209,6 +209,7 @@ struct ImportDocumentsCommand: AsyncCommand {
             DocumentLibrary.discard(stored, in: app.cpmg.blobs)
             throw error
         }
+        try DocumentLibrary.restoreMissing(stored, from: uploads, in: app.cpmg.blobs)
         return .imported
     }
 }

@@ -74,6 +74,7 @@ struct DocumentController: RouteCollection {
             DocumentLibrary.discard(stored, in: req.application.cpmg.blobs)
             throw error
         }
+        try DocumentLibrary.restoreMissing(stored, from: uploads.map { .init(name: $0.filename, data: $0.data) }, in: req.application.cpmg.blobs)
         // Uploaded from an event's outcomes by one of its organisers: attach it there.
         if let eventText = req.query[String.self, at: "event"], let eventID = UUID(uuidString: eventText),
            let event = try await Event.find(eventID, on: req.db), Access.can(req.viewer, .organiseEvent(networkID: event.$network.id)) {
@@ -122,6 +123,7 @@ struct DocumentController: RouteCollection {
             DocumentLibrary.discard(stored, in: req.application.cpmg.blobs)
             throw error
         }
+        try DocumentLibrary.restoreMissing(stored, from: uploads.map { .init(name: $0.filename, data: $0.data) }, in: req.application.cpmg.blobs)
         return req.redirect(to: .document(try document.requireID().uuidString), notice: "notice.documentSaved")
     }
 

@@ -82,6 +82,16 @@ enum DocumentLibrary {
         return stored
     }
 
+    /// Writes again any file that was already in the store when uploaded but has gone since: what
+    /// held it before (an expired statistics preview of the same bytes) may have removed it while
+    /// this upload was on its way to the database. Once the document's rows exist, nothing removes
+    /// it, so calling this after they are committed closes the gap.
+    static func restoreMissing(_ files: [StoredFile], from uploads: [Upload], in blobs: any BlobStore) throws {
+        for (file, upload) in zip(files, uploads) where file.existed && !blobs.contains(file.sha256) {
+            _ = try store([upload], in: blobs)
+        }
+    }
+
     /// Removes blobs that `store` added, when what they were for did not happen.
     static func discard(_ files: [StoredFile], in blobs: any BlobStore) {
         for file in files where !file.existed {
