@@ -121,7 +121,10 @@ struct EventTests {
             let a = try await Fixtures.login(app, as: aUser)
             let b = try await Fixtures.login(app, as: bUser)
             let c = try await Fixtures.login(app, as: cUser)
-            #expect(try await TestBrowser(app).post("/events/\(id)/register", []).status != .seeOther || true)
+            // A visitor is sent to sign in, and nothing is registered.
+            let visitor = try await TestBrowser(app).post("/events/\(id)/register", [])
+            #expect(visitor.status == .seeOther && visitor.location?.hasPrefix("/login") == true, "\(visitor.status) \(visitor.location ?? "")")
+            #expect(try await EventRegistration.query(on: app.db).count() == 0)
             #expect(try await a.post("/events/\(id)/register", []).status == .seeOther)
             #expect(try await a.post("/events/\(id)/register", []).status == .seeOther)
             #expect(try await b.post("/events/\(id)/register", []).status == .seeOther)
