@@ -227,6 +227,23 @@ public enum Access {
         }
     }
 
+    /// Whether `action` would be allowed were the item in another state: a refusal about timing
+    /// (a stale page: 409), not about who asks (403).
+    public static func canInSomeState(_ viewer: Viewer, _ action: ItemAction, _ item: some AccessControlled) -> Bool {
+        ItemState.allCases.contains { state in
+            can(viewer, action, Restated(visibility: item.accessVisibility, state: state, owner: item.accessOwnerID, network: item.accessNetworkID))
+        }
+    }
+
+    /// An item's access facts with another state.
+    private struct Restated: AccessControlled {
+        let visibility: Visibility, state: ItemState, owner: UUID?, network: UUID?
+        var accessVisibility: Visibility { visibility }
+        var accessState: ItemState { state }
+        var accessOwnerID: UUID? { owner }
+        var accessNetworkID: UUID? { network }
+    }
+
     private static func isCoordinator(_ viewer: Viewer, of network: UUID?) -> Bool {
         network.map { viewer.coordinatedNetworkIDs.contains($0) } ?? false
     }
@@ -247,12 +264,17 @@ public enum Access {
     @discardableResult
     public static func reviewable<M: AccessControlledModel>(_ query: QueryBuilder<M>, for viewer: Viewer) -> QueryBuilder<M> {
         let columns = M.accessColumns
-        let nothing = DatabaseQuery.Value.array([])
-        guard let status = columns.status, let pending = columns.pendingStatus else { return query.filter(column("id", M.self), .subset(inverse: false), nothing) }
+        guard let status = columns.status, let pending = columns.pendingStatus else { return nothing(query) }
         query.filter(column(status, M.self), .equal, .bind(pending))
         if viewer.isEditor { return query }
-        guard let network = columns.network, !viewer.coordinatedNetworkIDs.isEmpty else { return query.filter(column("id", M.self), .subset(inverse: false), nothing) }
+        guard let network = columns.network, !viewer.coordinatedNetworkIDs.isEmpty else { return nothing(query) }
         return query.filter(column(network, M.self), .subset(inverse: false), .array(viewer.coordinatedNetworkIDs.map { .bind($0) }))
+    }
+
+    /// Narrows `query` to no rows (a viewer who may list none of them).
+    @discardableResult
+    public static func nothing<M: Model>(_ query: QueryBuilder<M>) -> QueryBuilder<M> {
+        query.filter(column("id", M.self), .subset(inverse: false), .array([]))
     }
 
     private static func column<M: Model>(_ key: FieldKey, _: M.Type) -> DatabaseQuery.Field {

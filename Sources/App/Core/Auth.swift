@@ -160,12 +160,6 @@ public enum LoginThrottle {
     public static let perAccount = 5
     public static let perAddress = 20
 
-    /// Whether one more attempt would be over a limit.
-    public static func isLimited(email: String, address: String, on db: any Database, now: Date) async throws -> Bool {
-        let (forAccount, forAddress) = try await failures(email: email, address: address, on: db, now: now)
-        return forAccount >= perAccount || forAddress >= perAddress
-    }
-
     /// Writes the attempt down as a failure and returns it, or nil (and nothing written) when it
     /// is over a limit. Mark it `succeeded` when the password turns out right.
     public static func begin(email: String, address: String, on db: any Database, now: Date) async throws -> LoginAttempt? {
@@ -182,11 +176,6 @@ public enum LoginThrottle {
     public static func succeeded(_ attempt: LoginAttempt, on db: any Database) async throws {
         attempt.succeeded = true
         try await attempt.save(on: db)
-    }
-
-    /// Records a finished attempt (for tests and imports; logins use `begin`).
-    public static func record(email: String, address: String, succeeded: Bool, on db: any Database, now: Date) async throws {
-        try await LoginAttempt(email: email, address: address, succeeded: succeeded, at: now).create(on: db)
     }
 
     private static func failures(email: String, address: String, on db: any Database, now: Date) async throws -> (account: Int, address: Int) {

@@ -117,12 +117,12 @@ struct SessionTests {
             let member = try await Fixtures.user(app)
             let now = Date()
             for i in 0..<LoginThrottle.perAddress {
-                try await LoginThrottle.record(email: "guess\(i)@example.org", address: "unknown", succeeded: false, on: app.db, now: now)
+                try await LoginAttempt(email: "guess\(i)@example.org", address: "unknown", succeeded: false, at: now).create(on: app.db)
             }
             let blocked = try await TestBrowser(app).post("/login", [("email", member.email), ("password", Fixtures.password)])
             #expect(blocked.status == .tooManyRequests)
             // failures older than 15 minutes no longer count
-            #expect(try await LoginThrottle.isLimited(email: member.email, address: "unknown", on: app.db, now: now.addingTimeInterval(16 * 60)) == false)
+            #expect(try await LoginThrottle.begin(email: member.email, address: "unknown", on: app.db, now: now.addingTimeInterval(16 * 60)) != nil)
         }
     }
 

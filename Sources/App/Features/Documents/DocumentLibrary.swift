@@ -255,7 +255,7 @@ enum DocumentLibrary {
         }
         guard Access.can(viewer, action, document) else {
             // Allowed in another state: the page was stale, not the person wrong.
-            return Self.allowedInSomeState(action, document: document, viewer: viewer) ? .wrongState : .notAllowed
+            return Access.canInSomeState(viewer, action, document) ? .wrongState : .notAllowed
         }
         switch transition {
         case .submit:
@@ -293,18 +293,6 @@ enum DocumentLibrary {
             try await reindex(document, app: app, db: db)
         }
         return nil
-    }
-
-    /// Whether the viewer could take `action` on the document were it in another state.
-    private static func allowedInSomeState(_ action: ItemAction, document: Document, viewer: Viewer) -> Bool {
-        Document.Status.allCases.contains { status in
-            let probe = Document()
-            probe.status = status
-            probe.visibility = document.visibility
-            probe.$submitter.id = document.$submitter.id
-            probe.$network.id = document.$network.id
-            return Access.can(viewer, action, probe)
-        }
     }
 
     // MARK: - Search index
